@@ -1,0 +1,66 @@
+/**
+ * The event protocol shared by every surface (chat participant, webview, CLI `--json`, tests).
+ * Each event is a flat object: `type`, `t` (ms since the stream started, monotonic) and its payload.
+ */
+
+/** How the answer is produced: a native async stream, a bridged sync iterable, or a whole answer re-chunked. */
+export type Strategy = 'async' | 'sync' | 'simulated';
+
+/** Where a stream failed. */
+export type Stage = 'retrieval' | 'generation' | 'indexing';
+
+/** A retrieved passage: a line range of one workspace file. Lines are 1-based and inclusive. */
+export interface Source {
+  /** Workspace-relative path with forward slashes. */
+  path: string;
+  startLine: number;
+  endLine: number;
+  score: number;
+  text: string;
+}
+
+/** The provider and model that produce an answer, shown to the user. */
+export interface ModelInfo {
+  provider: string;
+  model: string;
+}
+
+export interface RetrievalStartEvent { type: 'retrieval_start'; t: number; query: string }
+export interface SourceEvent {
+  type: 'source'; t: number;
+  /** 1-based: the number the answer cites as `[index]`. */
+  index: number; path: string; startLine: number; endLine: number; score: number; snippet: string;
+}
+export interface RetrievalDoneEvent { type: 'retrieval_done'; t: number; numDocs: number; retrievalMs: number }
+export interface GenerationStartEvent {
+  type: 'generation_start'; t: number; strategy: Strategy; provider: string; model: string; promptTokens: number;
+}
+export interface TokenEvent { type: 'token'; t: number; text: string }
+export interface CitationEvent { type: 'citation'; t: number; index: number; valid: boolean }
+export interface GenerationDoneEvent {
+  type: 'generation_done'; t: number; totalMs: number;
+  /** Time from the start of the stream to the first token; null when the answer was empty. */
+  ttftMs: number | null;
+  tokens: number;
+  /** Valid source numbers the answer cited, ascending. */
+  cited: number[];
+  /** Source numbers the answer never cited, ascending. */
+  uncited: number[];
+}
+export interface ErrorEvent { type: 'error'; t: number; stage: Stage; message: string; code: string }
+
+export type RagEvent =
+  | RetrievalStartEvent | SourceEvent | RetrievalDoneEvent | GenerationStartEvent
+  | TokenEvent | CitationEvent | GenerationDoneEvent | ErrorEvent;
+
+export type RagEventType = RagEvent['type'];
+
+/** Cumulative counters of one engine instance. */
+export interface StreamStats {
+  totalStreams: number;
+  totalTokens: number;
+  /** Streams that ended in an error other than a cancellation. */
+  totalErrors: number;
+  /** Mean `totalMs` of the streams that completed (reached `generation_done`). */
+  avgLatencyMs: number;
+}

@@ -1,0 +1,81 @@
+import type { Source } from './events';
+import type { StreamConfig } from './streamConfig';
+import { countTokens, truncateToTokens } from './tokens';
+
+/** One earlier question and answer of the conversation, for follow-up questions. */
+export interface Turn {
+  question: string;
+  answer: string;
+}
+
+export interface BuiltPrompt {
+  prompt: string;
+  /** The sources that made it into the prompt, in citation order: `sources[i]` is `[i + 1]`. */
+  sources: Source[];
+  promptTokens: number;
+}
+
+/** Below this many tokens left in the budget, a further source is dropped rather than cut to a stub. */
+const MIN_USEFUL_SOURCE_TOKENS = 40;
+
+/** Earlier turns are summarised to this many characters each so follow-ups do not crowd out sources. */
+const MAX_HISTORY_ANSWER_CHARS = 600;
+const MAX_HISTORY_TURNS = 4;
+
+/**
+ * Builds the prompt: numbered, delimited sources capped by `maxContextDocs`, `maxDocChars` and the
+ * `maxContextTokens` budget, then the question. Template placeholders are filled in one pass, so
+ * a `{query}` written inside a source file stays literal text.
+ */
+export function buildPrompt(query: string, retrieved: Source[], config: StreamConfig, history: Turn[] = []): BuiltPrompt {
+  const sources: Source[] = [];
+  const blocks: string[] = [];
+  let budget = config.maxContextTokens;
+  for (const source of retrieved.slice(0, config.maxContextDocs)) {
+    const index = sources.length + 1;
+    let text = cutAtLine(source.text, config.maxDocChars);
+    let block = formatSource(index, source, text);
+    let tokens = countTokens(block);
+    if (tokens > budget) {
+      if (budget < MIN_USEFUL_SOURCE_TOKENS) break;
+      text = truncateToTokens(text, budget - (tokens - countTokens(text)));
+      block = formatSource(index, source, text);
+      tokens = countTokens(block);
+      if (tokens > budget) break;
+    }
+    budget -= tokens;
+    sources.push(source);
+    blocks.push(block);
+  }
+  const context = blocks.length > 0 ? blocks.join('\n\n') : '(no sources were found for this question)';
+  const values: Record<string, string> = { context, query, history: formatHistory(history) };
+  const prompt = config.promptTemplate.replace(/\{(context|query|history)\}/g, (_, key: string) => values[key]);
+  return { prompt, sources, promptTokens: countTokens(prompt) };
+}
+
+function formatSource(index: number, source: Source, text: string): string {
+  // A file cannot close its own delimiter early and smuggle text outside it.
+  const safe = text.replace(/<\/?source\b/gi, (tag) => tag.replace('<', '<\u200b'));
+  return `<source id="${index}" path="${escapeAttribute(source.path)}" lines="${source.startLine}-${source.endLine}">\n${safe}\n</source>`;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** Cuts at a line end when one is reasonably near the limit, so the model sees whole lines. */
+function cutAtLine(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const cut = text.slice(0, maxChars);
+  const lastNewline = cut.lastIndexOf('\n');
+  return (lastNewline > maxChars * 0.6 ? cut.slice(0, lastNewline) : cut) + '\n…';
+}
+
+function formatHistory(history: Turn[]): string {
+  if (history.length === 0) return '';
+  const turns = history.slice(-MAX_HISTORY_TURNS).map((turn) => {
+    const answer = turn.answer.length > MAX_HISTORY_ANSWER_CHARS ? turn.answer.slice(0, MAX_HISTORY_ANSWER_CHARS) + '…' : turn.answer;
+    return `Earlier question: ${turn.question}\nEarlier answer: ${answer}`;
+  });
+  return `\nThe conversation so far (for resolving follow-up questions; its citations refer to earlier sources):\n${turns.join('\n\n')}\n`;
+}
