@@ -1,0 +1,61 @@
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+
+/**
+ * Folders and files nobody asks questions about: version control, dependencies, build outputs,
+ * caches, lock files, vendored and generated code. A `.ragignore` can re-include any of them with `!`.
+ */
+export const DEFAULT_EXCLUDES = [
+  '.git/', '.hg/', '.svn/', 'node_modules/', 'bower_components/', 'jspm_packages/',
+  'dist/', 'build/', 'out/', 'target/', '.next/', '.nuxt/', '.svelte-kit/', '.output/', '.turbo/', '.parcel-cache/',
+  'coverage/', '.nyc_output/', '__pycache__/', '.pytest_cache/', '.mypy_cache/', '.tox/', '.venv/', 'venv/',
+  '.gradle/', '.idea/', '.vscode-test/', 'vendor/', 'third_party/', 'Pods/', 'generated/', '__generated__/',
+  'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'Cargo.lock', 'poetry.lock',
+  'Pipfile.lock', 'composer.lock', 'Gemfile.lock', 'go.sum', 'flake.lock', 'packages.lock.json',
+  '*.min.js', '*.min.css', '*.map', '*.generated.*', '*.pb.go', '*_pb2.py', '.DS_Store',
+];
+
+/** The ignore files read in every folder, in this order: a `.ragignore` rule overrides a `.gitignore` one. */
+export const IGNORE_FILES = ['.gitignore', '.ragignore'];
+
+/** One folder's ignore rules, matched against paths relative to that folder. */
+export interface IgnoreLayer {
+  /** Workspace-relative folder with a trailing slash, or '' for the root. */
+  base: string;
+  rules: Ignore;
+}
+
+export function makeLayer(base: string, patterns: string | string[]): IgnoreLayer {
+  return { base, rules: ignore({ allowRelativePaths: true }).add(patterns) };
+}
+
+/**
+ * Decides a workspace-relative path (`dir/` for folders) against the layers from the root down:
+ * a later layer that ignores or re-includes (`!pattern`) overrides the earlier ones, as git does
+ * for nested `.gitignore` files.
+ */
+export function isIgnoredByLayers(layers: readonly IgnoreLayer[], relPath: string): boolean {
+  let ignored = false;
+  for (const layer of layers) {
+    if (!relPath.startsWith(layer.base)) continue;
+    const result = layer.rules.test(relPath.slice(layer.base.length));
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/** Include/exclude globs in VS Code's syntax (`src/**`, `*.{ts,md}`), matched against workspace-relative paths. */
+export function globMatcher(globs: readonly string[]): ((relPath: string) => boolean) | undefined {
+  const cleaned = globs.map((glob) => glob.trim().replace(/^\.\//, '')).filter(Boolean);
+  if (cleaned.length === 0) return undefined;
+  const match = picomatch(cleaned, { dot: true });
+  // A glob naming a folder (`docs`, `**/fixtures`) also covers everything inside it.
+  return (relPath) => {
+    const path = relPath.replace(/\/$/, '');
+    if (match(path)) return true;
+    const segments = path.split('/');
+    for (let i = 1; i < segments.length; i++) if (match(segments.slice(0, i).join('/'))) return true;
+    return false;
+  };
+}
