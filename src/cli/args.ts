@@ -1,0 +1,128 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A mistake in how the tool was called: one line on stderr and exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type Command = 'index' | 'search' | 'ask';
+export const COMMANDS: readonly Command[] = ['index', 'search', 'ask'];
+export const PROVIDERS = ['auto', 'offline'] as const;
+export type ProviderChoice = (typeof PROVIDERS)[number];
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  workspace: { type: 'string' },
+  'index-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const OPTIONS: Record<Command, Options> = {
+  index: { ...COMMON },
+  search: { ...COMMON, k: { type: 'string' } },
+  ask: { ...COMMON, k: { type: 'string' }, provider: { type: 'string' } },
+};
+
+export interface ParsedCommand {
+  command: Command;
+  question?: string;
+  workspace?: string;
+  indexDir?: string;
+  json: boolean;
+  help: boolean;
+  k?: number;
+  provider: ProviderChoice;
+}
+
+/** Parses `argv` (without node and the script); throws UsageError for anything it does not understand. */
+export function parseCommandLine(argv: readonly string[]): ParsedCommand | { command: undefined; help: true } {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: undefined, help: true };
+  if (!COMMANDS.includes(first as Command)) throw new UsageError(`unknown command '${first}' (expected ${COMMANDS.join(', ')})`);
+  const command = first as Command;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...rest], options: OPTIONS[command], allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(cleanParseError(err), command);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const help = values.help === true;
+  const positionals = parsed.positionals;
+  const result: ParsedCommand = {
+    command,
+    workspace: values.workspace as string | undefined,
+    indexDir: values['index-dir'] as string | undefined,
+    json: values.json === true,
+    help,
+    provider: 'auto',
+  };
+  if (help) return result;
+  if (command === 'index') {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, command);
+  } else {
+    if (positionals.length === 0 || positionals.join(' ').trim() === '') throw new UsageError('missing the question, e.g. "how does authentication work?"', command);
+    if (positionals.length > 1) throw new UsageError(`put the question in quotes: got ${positionals.length} separate arguments`, command);
+    result.question = positionals[0];
+  }
+  if (values.k !== undefined) {
+    const k = Number(values.k);
+    if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError(`--k must be a whole number from 1 to 100, got '${values.k}'`, command);
+    result.k = k;
+  }
+  if (values.provider !== undefined) {
+    if (!PROVIDERS.includes(values.provider as ProviderChoice)) {
+      throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}, got '${values.provider}'`, command);
+    }
+    result.provider = values.provider as ProviderChoice;
+  }
+  return result;
+}
+
+function cleanParseError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // Node's messages add advice about '--' that does not apply here; keep the first sentence.
+  return message.split('. ')[0].replace(/\.$/, '');
+}
+
+const SHARED_HELP = `  --workspace DIR    folder to index and search (default: the current folder)
+  --index-dir DIR    where the index is kept (default: a cache folder outside the workspace)
+  --json             machine-readable output
+  -h, --help         show this help`;
+
+export const HELP: Record<Command | 'main', string> = {
+  main: `workspace-rag: index a folder and ask questions about it, with sources and citations.
+
+Usage:
+  workspace-rag index  [options]              index (or update the index of) a folder
+  workspace-rag search "QUESTION" [options]   show the passages that answer a question
+  workspace-rag ask    "QUESTION" [options]   stream an answer with citations
+
+Run 'workspace-rag COMMAND --help' for a command's options.`,
+  index: `Usage: workspace-rag index [options]
+
+Indexes the folder, re-reading only new and changed files.
+
+${SHARED_HELP}`,
+  search: `Usage: workspace-rag search "QUESTION" [options]
+
+Prints the passages that best answer the question, best first. Indexes first if needed.
+
+  --k N              number of passages (default 8)
+${SHARED_HELP}`,
+  ask: `Usage: workspace-rag ask "QUESTION" [options]
+
+Streams an answer: the sources first, then the answer with [n] citations, then the sources it cited.
+With --json, prints every event of the stream as one JSON object per line.
+
+  --provider NAME    auto (default) or offline
+  --k N              passages retrieved (default 8)
+${SHARED_HELP}
+
+Exit code 1 when the answer ended in an error, 2 for a usage error, 130 when interrupted.`,
+};

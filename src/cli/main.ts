@@ -1,0 +1,134 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { WorkspaceIndex, type IndexSummary } from '../engine/indexing/workspaceIndex';
+import { createWorkspaceRag } from '../engine/workspaceRag';
+import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';
+import { defaultIndexDir } from './paths';
+import { progressLine } from './progress';
+import { AnswerPrinter } from './render';
+import { formatCount, formatMs, styler } from './terminal';
+
+/** Exit codes: 0 success, 1 failure (including an answer that ended in an error), 2 usage, 130 interrupted. */
+const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+const OFFLINE_NOTICE = '_No language model is configured, so this answer quotes the most relevant lines of the workspace. '
+  + 'For written answers, run Ollama (`ollama serve`) or set `OPENAI_API_KEY`._';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (err) {
+    return usageFailure(err);
+  }
+  if (parsed.command === undefined) {
+    process.stdout.write(HELP.main + '\n');
+    return EXIT.ok;
+  }
+  if (parsed.help) {
+    process.stdout.write(HELP[parsed.command] + '\n');
+    return EXIT.ok;
+  }
+  try {
+    const workspace = await resolveWorkspace(parsed);
+    const indexDir = path.resolve(parsed.indexDir ?? defaultIndexDir(workspace));
+    switch (parsed.command) {
+      case 'index':
+        return await runIndex(parsed, workspace, indexDir);
+      case 'search':
+        return await runSearch(parsed, workspace, indexDir);
+      case 'ask':
+        return await runAsk(parsed, workspace, indexDir);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(err);
+    process.stderr.write(`workspace-rag: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.failed;
+  }
+}
+
+function usageFailure(err: unknown): number {
+  const usage = err instanceof UsageError ? err : new UsageError(String(err));
+  const hint = usage.command ? ` (see 'workspace-rag ${usage.command} --help')` : " (see 'workspace-rag --help')";
+  process.stderr.write(`workspace-rag: ${usage.message}${hint}\n`);
+  return EXIT.usage;
+}
+
+async function resolveWorkspace(parsed: ParsedCommand): Promise<string> {
+  const workspace = path.resolve(parsed.workspace ?? process.cwd());
+  const stat = await fs.stat(workspace).catch(() => undefined);
+  if (!stat) throw new UsageError(`the folder '${parsed.workspace ?? workspace}' does not exist`, parsed.command);
+  if (!stat.isDirectory()) throw new UsageError(`'${parsed.workspace ?? workspace}' is not a folder`, parsed.command);
+  return workspace;
+}
+
+/** Opens the index and brings it up to date, with a progress line on a terminal. */
+async function openFreshIndex(workspace: string, indexDir: string, signal?: AbortSignal): Promise<{ index: WorkspaceIndex; summary: IndexSummary }> {
+  const index = await WorkspaceIndex.open({ root: workspace, indexDir });
+  const progress = progressLine(process.stderr);
+  try {
+    const summary = await index.sync({ signal, onProgress: progress.update });
+    return { index, summary };
+  } finally {
+    progress.clear();
+  }
+}
+
+async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
+  const { summary } = await openFreshIndex(workspace, indexDir);
+  if (parsed.json) {
+    process.stdout.write(JSON.stringify(summary) + '\n');
+    return EXIT.ok;
+  }
+  const s = summary.skipped;
+  process.stdout.write(
+    `Indexed ${formatCount(summary.files)} files, ${formatCount(summary.chunks)} chunks in ${formatMs(summary.ms)} `
+    + `(${formatCount(summary.indexedFiles)} new or changed, ${formatCount(summary.removedFiles)} removed).\n`
+    + `Skipped: ${s.ignored} ignored, ${s.binary} binary, ${s.tooLarge} too large, ${s.minified} minified, ${s.unreadable} unreadable.\n`
+    + `Index: ${indexDir}\n`,
+  );
+  return EXIT.ok;
+}
+
+async function runSearch(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
+  const { index } = await openFreshIndex(workspace, indexDir);
+  const results = await index.search(parsed.question!, { k: parsed.k ?? 8 });
+  if (parsed.json) {
+    const rows = results.map(({ path: p, startLine, endLine, score }) => ({ path: p, startLine, endLine, score: round(score) }));
+    process.stdout.write(JSON.stringify(rows) + '\n');
+    return EXIT.ok;
+  }
+  const style = styler(process.stdout);
+  if (results.length === 0) process.stdout.write('No matching passages.\n');
+  results.forEach((source, i) => {
+    const firstLine = source.text.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 100) ?? '';
+    process.stdout.write(`${style.cyan(`${i + 1}.`)} ${source.path}:${source.startLine}-${source.endLine}  ${style.dim(round(source.score).toString())}\n`);
+    process.stdout.write(`   ${style.dim(firstLine)}\n`);
+  });
+  return EXIT.ok;
+}
+
+async function runAsk(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    const { index } = await openFreshIndex(workspace, indexDir, controller.signal);
+    const rag = createWorkspaceRag({ index, k: parsed.k ?? 8, offlineNotice: OFFLINE_NOTICE });
+    const printer = new AnswerPrinter(process.stdout, process.stderr, styler(process.stdout));
+    let outcome: number = EXIT.failed;
+    for await (const event of rag.events(parsed.question!, { signal: controller.signal })) {
+      if (parsed.json) process.stdout.write(JSON.stringify(event) + '\n');
+      else printer.print(event);
+      if (event.type === 'generation_done') outcome = EXIT.ok;
+      if (event.type === 'error') outcome = event.code === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+    }
+    return outcome;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+  }
+}
+
+function round(score: number): number {
+  return Math.round(score * 10_000) / 10_000;
+}

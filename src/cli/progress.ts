@@ -1,0 +1,26 @@
+import type { IndexProgress } from '../engine/indexing/workspaceIndex';
+import { formatCount } from './terminal';
+
+/** Rewrites one status line on a terminal's stderr while indexing; silent when stderr is not a terminal. */
+export function progressLine(stream: NodeJS.WriteStream): { update: (p: IndexProgress) => void; clear: () => void } {
+  let shown = false;
+  let last = 0;
+  return {
+    update(progress) {
+      if (!stream.isTTY) return;
+      const now = Date.now();
+      if (progress.phase === 'indexing' && now - last < 100) return;
+      last = now;
+      const text = progress.phase === 'scanning' ? 'Scanning files…'
+        : progress.phase === 'saving' ? `Saving index (${formatCount(progress.chunks)} chunks)…`
+        : progress.phase === 'done' ? ''
+        : `Indexing ${formatCount(progress.filesDone)}/${formatCount(progress.filesTotal)} files · ${formatCount(progress.chunks)} chunks`;
+      stream.write(`\r\x1b[2K${text}`);
+      shown = text !== '';
+    },
+    clear() {
+      if (shown && stream.isTTY) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { RagEvent, SourceEvent } from '../engine/events';
+import { formatMs, type Styler } from './terminal';
+
+/**
+ * Prints an answer stream for people: the sources as soon as they are found, the answer as it
+ * arrives, then which sources it cited and how long it took.
+ */
+export class AnswerPrinter {
+  private readonly sources = new Map<number, SourceEvent>();
+  private model = '';
+  private endsWithNewline = true;
+
+  constructor(private readonly out: NodeJS.WritableStream, private readonly err: NodeJS.WritableStream, private readonly style: Styler) {}
+
+  print(event: RagEvent): void {
+    switch (event.type) {
+      case 'source':
+        if (this.sources.size === 0) this.out.write(this.style.bold('Sources') + '\n');
+        this.sources.set(event.index, event);
+        this.out.write(`  ${this.style.cyan(`[${event.index}]`)} ${location(event)}  ${this.style.dim(event.score.toFixed(3))}\n`);
+        break;
+      case 'retrieval_done':
+        if (event.numDocs === 0) this.out.write(this.style.dim('No matching passages in the index.') + '\n');
+        this.out.write('\n');
+        break;
+      case 'generation_start':
+        this.model = `${event.provider} · ${event.model}`;
+        break;
+      case 'token':
+        this.out.write(event.text);
+        this.endsWithNewline = event.text.endsWith('\n');
+        break;
+      case 'generation_done': {
+        if (!this.endsWithNewline) this.out.write('\n');
+        const cited = event.cited.map((i) => this.sources.get(i)).filter((s): s is SourceEvent => s !== undefined);
+        if (cited.length > 0) {
+          this.out.write('\n' + this.style.bold('Cited') + '\n');
+          for (const source of cited) this.out.write(`  ${this.style.cyan(`[${source.index}]`)} ${location(source)}\n`);
+        }
+        const ttft = event.ttftMs === null ? '' : `first token ${formatMs(event.ttftMs)} · `;
+        this.out.write(this.style.dim(`\n${this.model} · ${ttft}${formatMs(event.totalMs)}`) + '\n');
+        break;
+      }
+      case 'error':
+        if (!this.endsWithNewline) this.out.write('\n');
+        this.err.write(this.style.red(`Error (${event.stage}): ${event.message}`) + '\n');
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function location(source: SourceEvent): string {
+  return `${source.path}:${source.startLine}-${source.endLine}`;
+}
