@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { detach } from '../text/detach';
 import { countTokens, truncateToTokens } from '../tokens';
 import { isMarkdownLike, languageOf } from './languages';
 
@@ -55,15 +56,19 @@ export function chunkFile(path: string, text: string, options: ChunkOptions = {}
   const ranges: [number, number][] = [];
   let start = 0;
   let size = 0;
+  // A chunk that begins mid-declaration (its head was cut for size) ends at the next declaration, however short.
+  let startsMidBlock = false;
   for (let i = 0; i < lines.length; i++) {
     const length = lines[i].length + 1;
-    if (i > start && strong[i] && size >= minChars) {
+    if (i > start && strong[i] && (size >= minChars || startsMidBlock)) {
       ranges.push([start, i]);
       start = i;
       size = 0;
+      startsMidBlock = false;
     } else if (i > start && size + length > targetChars) {
       const cut = bestCut(lines, strong, start, i, minChars);
       ranges.push([start, cut]);
+      startsMidBlock = !strong[cut];
       start = cut;
       size = lines.slice(cut, i).reduce((sum, line) => sum + line.length + 1, 0);
     }
@@ -75,8 +80,9 @@ export function chunkFile(path: string, text: string, options: ChunkOptions = {}
   for (const [from, to] of ranges) {
     for (const { from: a, to: b, text: body } of capTokens(lines, from, to, maxTokens)) {
       if (body.trim() === '') continue;
-      const context = contexts[a] !== undefined && contexts[a] !== a ? lines[contexts[a]!].trim().slice(0, MAX_CONTEXT_CHARS) : '';
-      chunks.push({ path, startLine: a + 1, endLine: b, language, hash: hashText(body), text: body, context });
+      const context = contexts[a] !== undefined && contexts[a] !== a ? detach(lines[contexts[a]!].trim().slice(0, MAX_CONTEXT_CHARS)) : '';
+      // A one-line chunk is a view into the file's text; the index must hold only the chunk.
+      chunks.push({ path, startLine: a + 1, endLine: b, language, hash: hashText(body), text: b - a === 1 ? detach(body) : body, context });
     }
   }
   return chunks;

@@ -32,17 +32,26 @@ export function makeLayer(base: string, patterns: string | string[]): IgnoreLaye
 /**
  * Decides a workspace-relative path (`dir/` for folders) against the layers from the root down:
  * a later layer that ignores or re-includes (`!pattern`) overrides the earlier ones, as git does
- * for nested `.gitignore` files.
+ * for nested `.gitignore` files. The caller has already decided the path's folders (the walk does
+ * not enter ignored ones), so a layer's verdict that only repeats its verdict on a folder counts for
+ * nothing here: that is how `!dist/` in a `.ragignore` re-includes the files the defaults left out.
  */
 export function isIgnoredByLayers(layers: readonly IgnoreLayer[], relPath: string): boolean {
   let ignored = false;
   for (const layer of layers) {
     if (!relPath.startsWith(layer.base)) continue;
-    const result = layer.rules.test(relPath.slice(layer.base.length));
+    const sub = relPath.slice(layer.base.length);
+    const result = layer.rules.test(sub);
+    if (result.ignored && folderIgnored(layer, sub)) continue;
     if (result.ignored) ignored = true;
     else if (result.unignored) ignored = false;
   }
   return ignored;
+}
+
+function folderIgnored(layer: IgnoreLayer, sub: string): boolean {
+  const slash = sub.replace(/\/$/, '').lastIndexOf('/');
+  return slash > 0 && layer.rules.test(sub.slice(0, slash + 1)).ignored;
 }
 
 /** Include/exclude globs in VS Code's syntax (`src/**`, `*.{ts,md}`), matched against workspace-relative paths. */

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { detach } from './detach';
 
 /** Words too common in English prose and questions to say anything about where an answer is. */
 const STOPWORDS = new Set((
@@ -9,7 +10,7 @@ const STOPWORDS = new Set((
 ).split(' '));
 
 /** Stems are memoised: identifiers repeat endlessly in code, and stemming is the costly step. */
-const STEM_CACHE_LIMIT = 200_000;
+const STEM_CACHE_LIMIT = 50_000;
 const stemCache = new Map<string, string>();
 
 function stem(word: string): string {
@@ -22,8 +23,12 @@ function stem(word: string): string {
   return stemmed;
 }
 
-const WORD = /[\p{L}\p{N}_$]+/gu;
 const CAMEL_PARTS = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\sA-Za-z0-9]+/g;
+const NON_ASCII_WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** A word's terms are memoised too: a codebase uses the same identifiers thousands of times. */
+const WORD_CACHE_LIMIT = 50_000;
+const wordCache = new Map<string, readonly string[]>();
 
 /**
  * Search terms of a text: words lowercased and stemmed, identifiers also split into their parts
@@ -32,17 +37,47 @@ const CAMEL_PARTS = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\sA-Za-z0-9]+/g;
  */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const match of text.matchAll(WORD)) {
-    const word = match[0];
-    if (word.length > 64) continue; // hashes, base64 and minified blobs carry no meaning
-    const lower = word.toLowerCase();
-    const parts = splitIdentifier(word);
-    if (parts.length > 1) {
-      out.push(lower.replace(/[_$]/g, ''));
-      for (const part of parts) addTerm(out, part);
-    } else {
-      addTerm(out, lower);
+  const length = text.length;
+  let start = -1;
+  for (let i = 0; i <= length; i++) {
+    const code = i < length ? text.charCodeAt(i) : 32;
+    if (isWordChar(code, text, i)) {
+      if (start < 0) start = i;
+      continue;
     }
+    if (start < 0) continue;
+    // Hashes, base64 and minified blobs (over 64 characters) carry no meaning.
+    if (i - start <= 64) {
+      const word = text.slice(start, i);
+      let wordTerms = wordCache.get(word);
+      if (wordTerms === undefined) {
+        const own = detach(word); // cached words and their terms must not keep the whole text alive
+        wordTerms = termsOfWord(own);
+        if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+        wordCache.set(own, wordTerms);
+      }
+      for (const term of wordTerms) out.push(term);
+    }
+    start = -1;
+  }
+  return out;
+}
+
+function isWordChar(code: number, text: string, i: number): boolean {
+  if (code < 128) {
+    return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
+  }
+  return NON_ASCII_WORD_CHAR.test(text[i]);
+}
+
+function termsOfWord(word: string): string[] {
+  const out: string[] = [];
+  const parts = splitIdentifier(word);
+  if (parts.length > 1) {
+    out.push(word.toLowerCase().replace(/[_$]/g, ''));
+    for (const part of parts) addTerm(out, part);
+  } else {
+    addTerm(out, word);
   }
   return out;
 }
