@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import { readJsonFile, writeFileAtomic } from './atomicFile';
+
+/** Bumped whenever the on-disk layout or the chunking changes: an index of another version is rebuilt. */
+export const INDEX_FORMAT_VERSION = 1;
+
+/** What an index was built with. Vectors from another embedder, model or dimension are not comparable. */
+export interface Manifest {
+  formatVersion: number;
+  embedder: string;
+  model: string;
+  dimensions: number;
+  shards: number;
+  createdAt: string;
+}
+
+const MANIFEST_FILE = 'manifest.json';
+
+export async function readManifest(indexDir: string): Promise<Manifest | undefined> {
+  try {
+    return await readJsonFile<Manifest>(path.join(indexDir, MANIFEST_FILE));
+  } catch {
+    return undefined; // a torn manifest means an index we cannot trust: rebuilt like a missing one
+  }
+}
+
+export async function writeManifest(indexDir: string, manifest: Manifest): Promise<void> {
+  await writeFileAtomic(path.join(indexDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+}
+
+/** Why an existing index cannot be reused with this configuration, or undefined when it can. */
+export function rebuildReason(existing: Manifest | undefined, wanted: Omit<Manifest, 'createdAt'>): string | undefined {
+  if (!existing) return undefined;
+  if (existing.formatVersion !== wanted.formatVersion) return `the index format changed (${existing.formatVersion} → ${wanted.formatVersion})`;
+  if (existing.embedder !== wanted.embedder || existing.model !== wanted.model) {
+    return `the embedding model changed (${existing.embedder}/${existing.model} → ${wanted.embedder}/${wanted.model})`;
+  }
+  if (existing.dimensions !== wanted.dimensions) return `the embedding dimension changed (${existing.dimensions} → ${wanted.dimensions})`;
+  if (existing.shards !== wanted.shards) return `the shard count changed (${existing.shards} → ${wanted.shards})`;
+  return undefined;
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Postings, type SerializedPostings } from '../retrieval/bm25';
+import { readJsonFile, writeFileAtomic } from './atomicFile';
+import { PackedTexts, PackedVectors } from './packed';
+import { readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type StoredShard } from './vectraShard';
+
+/** What the catalog remembers of an indexed file, to tell on the next run whether it changed. */
+export interface FileEntry {
+  size: number;
+  mtimeMs: number;
+  /** Content hash: a touched but unchanged file is not re-embedded. */
+  hash: string;
+  chunks: number;
+}
+
+/** A file read once and found not to be indexable text; remembered so it is not read again until it changes. */
+export interface SkippedEntry {
+  size: number;
+  mtimeMs: number;
+  reason: 'binary' | 'minified';
+}
+
+/** One file's new state in a shard: its chunks with vectors, or none when the file was deleted or skipped. */
+export interface FileChange {
+  path: string;
+  /** The file's content is unchanged (only its time or size): keep its chunks, refresh its catalog entry. */
+  touchOnly?: boolean;
+  entry?: FileEntry;
+  skipped?: SkippedEntry;
+  chunks: { record: ChunkRecord; vector: Float32Array; terms: string[] }[];
+}
+
+/** The shard's own file beside Vectra's: the lexical postings and the catalog of the shard's files. */
+interface ShardFile {
+  version: number;
+  /** Hash of Vectra's item ids in order: postings' document numbers refer to that order. */
+  idsHash: string;
+  postings: SerializedPostings;
+  files: Record<string, FileEntry>;
+  skipped: Record<string, SkippedEntry>;
+}
+
+const SHARD_FILE = 'shard.json';
+const SHARD_FILE_VERSION = 1;
+
+/**
+ * One shard of the index in memory: chunk facts, packed texts and quantized vectors, the BM25 postings
+ * and the catalog entries of the files hashed to it. A change rewrites only this shard.
+ */
+export class Shard {
+  private constructor(
+    readonly dir: string,
+    readonly dimensions: number,
+    public records: ChunkMeta[],
+    public texts: PackedTexts,
+    public vectors: PackedVectors,
+    public postings: Postings,
+    public files: Map<string, FileEntry>,
+    public skipped: Map<string, SkippedEntry>,
+  ) {}
+
+  static empty(dir: string, dimensions: number): Shard {
+    return new Shard(dir, dimensions, [], PackedTexts.empty(), PackedVectors.empty(dimensions), Postings.fromDocuments([]), new Map(), new Map());
+  }
+
+  /**
+   * Loads a shard. A missing, torn or inconsistent shard file is repaired from Vectra's file (postings
+   * rebuilt from the chunk texts, catalog emptied so the next run re-indexes those files); an
+   * unreadable Vectra file leaves the shard empty. `repaired` says whether either happened.
+   */
+  static async load(dir: string, dimensions: number, termsOf: (record: ChunkRecord) => string[]): Promise<{ shard: Shard; repaired: boolean }> {
+    let stored: StoredShard | undefined;
+    try {
+      stored = await readVectraShard(dir);
+    } catch {
+      stored = undefined;
+    }
+    const file = await readJsonFile<ShardFile>(path.join(dir, SHARD_FILE)).catch(() => undefined);
+    const unusable = stored === undefined ? file !== undefined : stored.records.length > 0 && stored.vectors.dimensions !== dimensions;
+    if (!stored || unusable) {
+      // Start this shard afresh so the next write does not trip over a damaged file.
+      if (unusable) await fs.rm(dir, { recursive: true, force: true });
+      return { shard: Shard.empty(dir, dimensions), repaired: unusable };
+    }
+    const { records, texts, vectors } = stored;
+    if (file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records)) {
+      return {
+        shard: new Shard(dir, dimensions, records, texts, vectors, Postings.fromJSON(file.postings),
+          new Map(Object.entries(file.files)), new Map(Object.entries(file.skipped))),
+        repaired: false,
+      };
+    }
+    const postings = Postings.fromDocuments(records.map((record, i) => termsOf({ ...record, text: texts.get(i) })));
+    return { shard: new Shard(dir, dimensions, records, texts, vectors, postings, new Map(), new Map()), repaired: true };
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  textOf(doc: number): string {
+    return this.texts.get(doc);
+  }
+
+  /**
+   * Writes the changes (Vectra's file first, then the shard file, each atomically) and then swaps the
+   * new state in; searches meanwhile see the old state. A crash between the two writes leaves files that
+   * `load` detects and repairs.
+   */
+  async apply(changes: readonly FileChange[]): Promise<void> {
+    const changedPaths = new Set(changes.filter((c) => !c.touchOnly).map((c) => c.path));
+    const added = changes.flatMap((c) => c.chunks);
+    const keep = new Int32Array(this.records.length).fill(-1);
+    const records: ChunkMeta[] = [];
+    this.records.forEach((record, old) => {
+      if (changedPaths.has(record.path)) return;
+      keep[old] = records.length;
+      records.push(record);
+    });
+    for (const { record: { text: _text, ...meta } } of added) records.push(meta);
+    const texts = this.texts.remap(keep, added.map((a) => a.record.text));
+    const vectors = this.vectors.remap(keep, added.map((a) => a.vector));
+    const postings = this.postings.remap(keep, added.map((a) => a.terms));
+    const files = new Map(this.files);
+    const skipped = new Map(this.skipped);
+    for (const change of changes) {
+      files.delete(change.path);
+      skipped.delete(change.path);
+      if (change.entry) files.set(change.path, change.entry);
+      if (change.skipped) skipped.set(change.path, change.skipped);
+    }
+    const file: ShardFile = {
+      version: SHARD_FILE_VERSION, idsHash: idsHash(records), postings: postings.toJSON(),
+      files: Object.fromEntries(files), skipped: Object.fromEntries(skipped),
+    };
+    await writeVectraShard(this.dir, { records, texts, vectors });
+    await writeFileAtomic(path.join(this.dir, SHARD_FILE), JSON.stringify(file));
+    this.records = records;
+    this.texts = texts;
+    this.vectors = vectors;
+    this.postings = postings;
+    this.files = files;
+    this.skipped = skipped;
+  }
+}
+
+function idsHash(records: readonly ChunkMeta[]): string {
+  const hash = createHash('sha1');
+  for (const record of records) hash.update(record.id).update('\n');
+  return hash.digest('hex');
+}
