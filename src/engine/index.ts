@@ -12,3 +12,4 @@ export { extractiveAnswer } from './offline/extractiveAnswer';
 export { createWorkspaceRag } from './workspaceRag';
 export { WorkspaceIndex } from './indexing/workspaceIndex';
 export type { IndexSummary, IndexProgress } from './indexing/workspaceIndex';
+export { IndexClient } from './indexing/worker/indexClient';

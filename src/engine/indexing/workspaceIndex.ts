@@ -1,12 +1,20 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { CancelledError, RagError } from '../errors';
 import type { Source } from '../events';
-import { Postings, collectionStats, scoreBm25 } from '../retrieval/bm25';
-import { readJsonFile, writeFileAtomic } from '../store/atomicFile';
+import { mergeAdjacent, rankChunks, type RankingMode, type SearchFilter } from '../retrieval/hybridSearch';
+import { INDEX_FORMAT_VERSION, readManifest, rebuildReason, writeManifest, type Manifest } from '../store/manifest';
+import { Shard, type FileChange } from '../store/shard';
+import { shardDir, type ChunkRecord } from '../store/vectraShard';
+import { fnv1a } from '../text/hash';
 import { terms } from '../text/terms';
-import { chunkFile, type Chunk } from './chunker';
+import { chunkFile, embeddingText, type ChunkOptions } from './chunker';
+import { normalizeInPlace, type Embedder } from './embedder';
 import { classifyContent } from './fileContent';
-import { scanWorkspace, type ScanOptions, type SkipCounts } from './scanner';
+import { isBinaryPath } from './languages';
+import { OfflineEmbedder, headerOf } from './offlineEmbedder';
+import { DEFAULT_MAX_FILE_BYTES, PathFilter, emptySkipCounts, isPathIgnored, layersFor, scanWorkspace, type ScanOptions, type ScannedFile, type SkipCounts } from './scanner';
 
 /** What indexing reports while it runs, for progress lines, notifications and the panel. */
 export interface IndexProgress {
@@ -20,7 +28,7 @@ export interface IndexProgress {
 export interface IndexSummary {
   files: number;
   chunks: number;
-  /** Files (re-)read and chunked by this run. */
+  /** Files (re-)embedded by this run. */
   indexedFiles: number;
   removedFiles: number;
   skipped: SkipCounts;
@@ -32,12 +40,19 @@ export interface IndexSummary {
 export interface IndexOptions {
   /** The workspace folder. */
   root: string;
-  /** Where the index lives; never inside the user's folder unless they ask for it. */
+  /** Where the index lives: never inside the user's folder unless they ask for it. */
   indexDir: string;
   scan?: Omit<ScanOptions, 'signal'>;
+  /** Defaults to the built-in offline embedder. */
+  embedder?: Embedder;
+  chunking?: ChunkOptions;
+  /** Shards the index is split into; a one-file update rewrites one shard. */
+  shards?: number;
+  /** Warnings worth showing a user: repaired shards, rebuilds. */
+  onWarning?: (message: string) => void;
 }
 
-export interface SyncOptions {
+export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
 }
@@ -45,116 +60,391 @@ export interface SyncOptions {
 export interface SearchOptions {
   k?: number;
   signal?: AbortSignal;
+  filter?: SearchFilter;
+  mode?: RankingMode;
 }
-
-interface StoredFile {
-  size: number;
-  mtimeMs: number;
-  chunks: Chunk[];
-}
-
-interface StoredIndex {
-  version: number;
-  files: Record<string, StoredFile>;
-}
-
-const FORMAT_VERSION = 1;
-const INDEX_FILE = 'chunks.json';
 
 /**
- * A lexical (BM25) index of a workspace's chunks in one JSON file, rebuilt from changed files on each
- * run. Simple and correct; the sharded vector index replaces it.
+ * 32 shards keep each shard near 1,500 chunks at 50,000, so a one-file update rewrites about 1/32 of
+ * the index, while a small workspace does not scatter into hundreds of tiny files.
+ */
+export const DEFAULT_SHARDS = 32;
+/** Chunks embedded per call: large enough for remote batching, small enough for prompt cancellation. */
+const EMBED_BATCH = 256;
+/**
+ * Work is saved after this many new chunks: an interrupted first index keeps most of what it did, and
+ * chunks waiting to be saved (text, terms, vectors) stay a small part of memory.
+ */
+const COMMIT_CHUNKS = 10_000;
+/** Files read at once: enough to hide disk latency without exhausting file handles. */
+const READ_CONCURRENCY = 32;
+
+interface PendingChunk {
+  record: ChunkRecord;
+  text: string;
+  terms: string[];
+  headerTerms: string[];
+}
+
+/**
+ * The workspace's search index: sharded Vectra files with inline chunk metadata, BM25 postings and a
+ * catalog of file sizes, times and hashes beside each shard. Runs re-embed only new and changed files;
+ * one job runs at a time and a second request joins it; questions use the last saved state meanwhile.
  */
 export class WorkspaceIndex {
-  private files: Record<string, StoredFile> = {};
-  private chunks: Chunk[] = [];
-  private postings = Postings.fromDocuments([]);
+  private shards: Shard[] = [];
+  private manifest: Manifest | undefined;
+  /** The vectors' dimension, once known (remote embedders tell it with their first answer). */
+  private dimensions: number | undefined;
+  private job: Promise<unknown> = Promise.resolve();
+  private runningSync: Promise<IndexSummary> | undefined;
+  private updatedAt: number | undefined;
+  private readonly embedder: Embedder;
+  private readonly shardCount: number;
 
-  private constructor(private readonly options: IndexOptions) {}
+  private constructor(private readonly options: IndexOptions) {
+    this.embedder = options.embedder ?? new OfflineEmbedder();
+    this.shardCount = options.shards ?? DEFAULT_SHARDS;
+  }
 
+  /** Opens the index in `indexDir`, repairing damaged shards; an index built differently is set aside for a rebuild. */
   static async open(options: IndexOptions): Promise<WorkspaceIndex> {
     const index = new WorkspaceIndex(options);
-    const stored = await readJsonFile<StoredIndex>(path.join(options.indexDir, INDEX_FILE)).catch(() => undefined);
-    if (stored?.version === FORMAT_VERSION) index.load(stored.files);
+    await index.load(index.embedder.dimensions);
     return index;
   }
 
   get fileCount(): number {
-    return Object.keys(this.files).length;
+    return this.shards.reduce((sum, s) => sum + s.files.size, 0);
   }
 
   get chunkCount(): number {
-    return this.chunks.length;
+    return this.shards.reduce((sum, s) => sum + s.size, 0);
   }
 
-  /** Brings the index up to date with the workspace: reads new and changed files, drops deleted ones. */
-  async sync(options: SyncOptions = {}): Promise<IndexSummary> {
+  /** When the index was last saved (ms since the epoch), if ever. */
+  get lastUpdated(): number | undefined {
+    return this.updatedAt;
+  }
+
+  get embedderInfo(): { id: string; model: string; dimensions: number | undefined } {
+    return { id: this.embedder.id, model: this.embedder.model, dimensions: this.dimensions };
+  }
+
+  /** Brings the whole index up to date with the workspace. A call while a sync runs joins that sync. */
+  sync(options: RunOptions = {}): Promise<IndexSummary> {
+    if (this.runningSync) return this.runningSync;
+    const run = this.enqueue(() => this.runSync(options));
+    this.runningSync = run;
+    const clear = () => { if (this.runningSync === run) this.runningSync = undefined; };
+    run.then(clear, clear);
+    return run;
+  }
+
+  /** Re-indexes the given files and drops the deleted ones (paths absolute or workspace-relative): the file watcher's entry. */
+  updateFiles(changed: readonly string[], deleted: readonly string[], options: RunOptions = {}): Promise<IndexSummary> {
+    return this.enqueue(() => this.runUpdate(changed, deleted, options));
+  }
+
+  /** The chunks that best answer a question, adjacent ones merged, best first. */
+  async search(query: string, options: SearchOptions = {}): Promise<Source[]> {
+    const k = options.k ?? 8;
+    let vector: Float32Array | undefined;
+    if (options.mode !== 'lexical' && this.chunkCount > 0) {
+      try {
+        vector = normalizeInPlace((await this.embedder.embed([query], { signal: options.signal }))[0]);
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        // Without the question's vector the lexical ranking alone still answers.
+        this.options.onWarning?.(`Searching by words only: the ${this.embedder.id} embedder failed (${err instanceof Error ? err.message : String(err)}).`);
+      }
+    }
+    return mergeAdjacent(rankChunks(this.shards, terms(query), vector, k, { filter: options.filter, mode: options.mode }));
+  }
+
+  /** Deletes everything the index stored; the next sync starts from scratch. */
+  clear(): Promise<void> {
+    return this.enqueue(async () => {
+      await fs.rm(this.options.indexDir, { recursive: true, force: true });
+      await this.load(this.embedder.dimensions);
+    });
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.job.then(work, work);
+    this.job = run.catch(() => undefined);
+    return run;
+  }
+
+  private wanted(dimensions: number): Omit<Manifest, 'createdAt'> {
+    return { formatVersion: INDEX_FORMAT_VERSION, embedder: this.embedder.id, model: this.embedder.model, dimensions, shards: this.shardCount };
+  }
+
+  /** Loads the shards, or starts empty (deleting the old files) when the index was built differently. */
+  private async load(knownDimensions: number | undefined): Promise<void> {
+    const existing = await readManifest(this.options.indexDir);
+    const sameModel = existing?.embedder === this.embedder.id && existing.model === this.embedder.model;
+    const dimensions = knownDimensions ?? (sameModel ? existing!.dimensions : undefined);
+    const reason = !existing ? undefined
+      : dimensions === undefined ? 'the embedding model changed' : rebuildReason(existing, this.wanted(dimensions));
+    this.dimensions = dimensions;
+    this.manifest = undefined;
+    this.updatedAt = undefined;
+    this.shards = Array.from({ length: this.shardCount }, (_, i) => Shard.empty(shardDir(this.options.indexDir, i), dimensions ?? 0));
+    if (reason) this.options.onWarning?.(`Rebuilding the index: ${reason}.`);
+    if (!existing || reason) {
+      // Shards without a trustworthy manifest (never written, torn, or of another model) are not reused.
+      await fs.rm(path.join(this.options.indexDir, 'shards'), { recursive: true, force: true });
+      return;
+    }
+    this.manifest = existing;
+    this.updatedAt = (await fs.stat(path.join(this.options.indexDir, 'manifest.json')).catch(() => undefined))?.mtimeMs;
+    // One shard at a time: decoding allocates several times a shard's size, and peaks must not add up.
+    for (let i = 0; i < this.shards.length; i++) {
+      const { shard, repaired } = await Shard.load(this.shards[i].dir, existing.dimensions, termsOfRecord);
+      if (repaired) this.options.onWarning?.(`Part ${i + 1} of ${this.shardCount} of the index was damaged and has been repaired; its files are re-indexed on the next run.`);
+      this.shards[i] = shard;
+    }
+  }
+
+  /** The dimension of this embedder's vectors; a remote embedder is asked once per run, and a change rebuilds the index. */
+  private async ensureDimensions(signal?: AbortSignal): Promise<number> {
+    if (this.embedder.dimensions !== undefined && this.dimensions !== undefined) return this.dimensions;
+    const [probe] = await this.embedder.embed(['dimension probe'], { signal });
+    if (probe.length !== this.dimensions) await this.load(probe.length);
+    return probe.length;
+  }
+
+  private shardOf(relPath: string): Shard {
+    return this.shards[fnv1a(relPath) % this.shardCount];
+  }
+
+  private newBatch(dimensions: number): ChangeBatch {
+    return new ChangeBatch((p) => this.shardOf(p), (changes) => this.commit(changes, dimensions));
+  }
+
+  private async runSync(options: RunOptions): Promise<IndexSummary> {
     const started = performance.now();
     const report = options.onProgress ?? (() => undefined);
-    report({ phase: 'scanning', filesDone: 0, filesTotal: 0, chunks: this.chunks.length });
+    report({ phase: 'scanning', filesDone: 0, filesTotal: 0, chunks: this.chunkCount });
+    const dimensions = await this.ensureDimensions(options.signal);
     const scan = await scanWorkspace(this.options.root, { ...this.options.scan, signal: options.signal });
-    const next: Record<string, StoredFile> = {};
-    let indexedFiles = 0;
-    let done = 0;
-    for (const file of scan.files) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      const previous = this.files[file.path];
-      if (previous && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
-        next[file.path] = previous;
-      } else {
-        const chunks = await readChunks(file.absPath, file.path, scan.skipped);
-        if (chunks) {
-          next[file.path] = { size: file.size, mtimeMs: file.mtimeMs, chunks };
-          indexedFiles++;
-        }
+    const present = new Set(scan.files.map((f) => f.path));
+    const skipped = scan.skipped;
+    const batch = this.newBatch(dimensions);
+
+    let removedFiles = 0;
+    for (const shard of this.shards) {
+      for (const p of [...shard.files.keys(), ...shard.skipped.keys()]) {
+        if (present.has(p)) continue;
+        if (shard.files.has(p)) removedFiles++;
+        batch.add({ path: p, chunks: [] });
       }
-      done++;
-      if (done % 200 === 0) report({ phase: 'indexing', filesDone: done, filesTotal: scan.files.length, chunks: this.chunks.length });
+      // Chunks without a catalog entry, left by an interrupted run: drop them if their file is gone (a present file is re-read below).
+      for (const p of new Set(shard.records.map((r) => r.path))) {
+        if (!shard.files.has(p) && !present.has(p)) batch.add({ path: p, chunks: [] });
+      }
     }
-    const removedFiles = Object.keys(this.files).filter((p) => !(p in next)).length;
-    report({ phase: 'saving', filesDone: done, filesTotal: scan.files.length, chunks: this.chunks.length });
-    await writeFileAtomic(path.join(this.options.indexDir, INDEX_FILE), JSON.stringify({ version: FORMAT_VERSION, files: next }));
-    this.load(next);
-    report({ phase: 'done', filesDone: done, filesTotal: scan.files.length, chunks: this.chunks.length });
+
+    const toRead: ScannedFile[] = [];
+    for (const file of scan.files) {
+      const shard = this.shardOf(file.path);
+      const known = shard.files.get(file.path) ?? shard.skipped.get(file.path);
+      if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs) toRead.push(file);
+      else if (!shard.files.has(file.path)) skipped[shard.skipped.get(file.path)!.reason]++;
+    }
+
+    let indexedFiles = 0;
+    let filesDone = scan.files.length - toRead.length;
+    try {
+      for (let i = 0; i < toRead.length; i += EMBED_BATCH) {
+        if (options.signal?.aborted) throw new CancelledError();
+        const files = toRead.slice(i, i + EMBED_BATCH);
+        for (const change of await this.embedChanges(await this.prepareFiles(files, skipped), dimensions, options.signal)) {
+          if (change.entry && !change.touchOnly) indexedFiles++;
+          batch.add(change);
+        }
+        filesDone += files.length;
+        report({ phase: 'indexing', filesDone, filesTotal: scan.files.length, chunks: this.chunkCount + batch.pendingChunks });
+        if (batch.pendingChunks >= COMMIT_CHUNKS) await batch.commit();
+      }
+    } catch (err) {
+      if (err instanceof CancelledError) await batch.commit(); // what is done stays done
+      throw err;
+    }
+    report({ phase: 'saving', filesDone, filesTotal: scan.files.length, chunks: this.chunkCount + batch.pendingChunks });
+    await batch.commit();
+    report({ phase: 'done', filesDone, filesTotal: scan.files.length, chunks: this.chunkCount });
+    return this.summary(started, indexedFiles, removedFiles, skipped, dimensions);
+  }
+
+  private async runUpdate(changed: readonly string[], deleted: readonly string[], options: RunOptions): Promise<IndexSummary> {
+    const started = performance.now();
+    const dimensions = await this.ensureDimensions(options.signal);
+    const skipped = emptySkipCounts();
+    const filter = new PathFilter(this.options.scan ?? {});
+    const maxBytes = this.options.scan?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const batch = this.newBatch(dimensions);
+    const files: ScannedFile[] = [];
+    let removedFiles = 0;
+    const remove = (rel: string) => {
+      const shard = this.shardOf(rel);
+      if (shard.files.has(rel)) removedFiles++;
+      if (shard.files.has(rel) || shard.skipped.has(rel) || shard.records.some((r) => r.path === rel)) batch.add({ path: rel, chunks: [] });
+    };
+    for (const rel of deleted.map((p) => this.relative(p))) if (rel) remove(rel);
+    for (const rel of new Set(changed.map((p) => this.relative(p)))) {
+      if (!rel) continue;
+      const absPath = path.join(this.options.root, rel);
+      const stat = await fs.lstat(absPath).catch(() => undefined);
+      if (!stat?.isFile()) {
+        remove(rel); // gone, a folder, or a symbolic link: not indexed, as in a full scan
+        continue;
+      }
+      const reason = filter.excluded(rel) || !filter.included(rel) || isPathIgnored(await layersFor(this.options.root, rel), rel) ? 'ignored'
+        : isBinaryPath(rel) ? 'binary' : stat.size > maxBytes ? 'tooLarge' : undefined;
+      if (reason) {
+        skipped[reason]++;
+        remove(rel);
+      } else {
+        files.push({ path: rel, absPath, size: stat.size, mtimeMs: stat.mtimeMs });
+      }
+    }
+    let indexedFiles = 0;
+    for (const change of await this.embedChanges(await this.prepareFiles(files, skipped), dimensions, options.signal)) {
+      if (change.entry && !change.touchOnly) indexedFiles++;
+      batch.add(change);
+    }
+    await batch.commit();
+    return this.summary(started, indexedFiles, removedFiles, skipped, dimensions);
+  }
+
+  /** Reads and chunks files: unreadable ones are counted, binary and minified ones remembered as skipped, unchanged content only touched. */
+  private async prepareFiles(files: readonly ScannedFile[], skipped: SkipCounts): Promise<PreparedChange[]> {
+    const results: PreparedChange[] = [];
+    await forEachLimited(files, READ_CONCURRENCY, async (file) => {
+      let bytes: Buffer;
+      try {
+        bytes = await fs.readFile(file.absPath);
+      } catch {
+        skipped.unreadable++;
+        return; // vanished or unreadable since the scan: its old chunks, if any, stay until it can be read again
+      }
+      const verdict = classifyContent(bytes);
+      if (verdict.kind !== 'text') {
+        skipped[verdict.kind]++;
+        results.push({ path: file.path, skipped: { size: file.size, mtimeMs: file.mtimeMs, reason: verdict.kind }, pending: [] });
+        return;
+      }
+      const hash = createHash('sha1').update(bytes).digest('hex').slice(0, 20);
+      const previous = this.shardOf(file.path).files.get(file.path);
+      if (previous && previous.hash === hash) {
+        results.push({ path: file.path, touchOnly: true, entry: { ...previous, size: file.size, mtimeMs: file.mtimeMs }, pending: [] });
+        return;
+      }
+      const chunks = chunkFile(file.path, verdict.text, this.options.chunking);
+      const pending = chunks.map((chunk) => {
+        const text = embeddingText(chunk);
+        const { path: p, startLine, endLine, language, hash: chunkHash, text: body, context } = chunk;
+        const record: ChunkRecord = { id: chunkId(p, startLine, chunkHash), path: p, startLine, endLine, language, hash: chunkHash, text: body, context };
+        return { record, text, terms: terms(text), headerTerms: terms(headerOf(text)) };
+      });
+      results.push({ path: file.path, entry: { size: file.size, mtimeMs: file.mtimeMs, hash, chunks: chunks.length }, pending });
+    });
+    return results;
+  }
+
+  private async embedChanges(changes: PreparedChange[], dimensions: number, signal?: AbortSignal): Promise<FileChange[]> {
+    const all = changes.flatMap((c) => c.pending);
+    const vectors: Float32Array[] = [];
+    for (let i = 0; i < all.length; i += EMBED_BATCH) {
+      if (signal?.aborted) throw new CancelledError();
+      const slice = all.slice(i, i + EMBED_BATCH);
+      const batch = this.embedder.embedTerms?.(slice) ?? await this.embedder.embed(slice.map((p) => p.text), { signal });
+      if (batch.length !== Math.min(EMBED_BATCH, all.length - i) || batch.some((v) => v.length !== dimensions)) {
+        throw new RagError('embedding_mismatch', `The ${this.embedder.id} embedder returned vectors of another size than the index (${dimensions}). Clear the index and index again.`, 'indexing');
+      }
+      for (const vector of batch) vectors.push(normalizeInPlace(vector));
+    }
+    let next = 0;
+    return changes.map(({ pending, ...change }) => ({
+      ...change,
+      chunks: pending.map((p) => ({ record: p.record, vector: vectors[next++], terms: p.terms })),
+    }));
+  }
+
+  /** Saves changes shard by shard, then the manifest; a shard that fails to save is reloaded from disk so memory matches it. */
+  private async commit(byShard: Map<Shard, FileChange[]>, dimensions: number): Promise<void> {
+    if (byShard.size === 0) return;
+    if (!this.manifest) {
+      this.manifest = { ...this.wanted(dimensions), createdAt: new Date().toISOString() };
+      await writeManifest(this.options.indexDir, this.manifest);
+    }
+    await forEachLimited([...byShard], 2, async ([shard, changes]) => {
+      try {
+        await shard.apply(changes);
+      } catch (err) {
+        const { shard: reloaded } = await Shard.load(shard.dir, dimensions, termsOfRecord);
+        const position = this.shards.indexOf(shard);
+        if (position >= 0) this.shards[position] = reloaded;
+        throw err;
+      }
+    });
+    await writeManifest(this.options.indexDir, this.manifest);
+    this.updatedAt = Date.now();
+  }
+
+  private summary(started: number, indexedFiles: number, removedFiles: number, skipped: SkipCounts, dimensions: number): IndexSummary {
     return {
-      files: this.fileCount, chunks: this.chunks.length, indexedFiles, removedFiles, skipped: scan.skipped,
-      ms: Math.round(performance.now() - started), embedder: 'none', dimensions: 0,
+      files: this.fileCount, chunks: this.chunkCount, indexedFiles, removedFiles, skipped,
+      ms: Math.round(performance.now() - started), embedder: this.embedder.id, dimensions,
     };
   }
 
-  /** The `k` best chunks for a question, best first. */
-  async search(query: string, options: SearchOptions = {}): Promise<Source[]> {
-    const k = options.k ?? 8;
-    const queryTerms = terms(query);
-    const scores = scoreBm25(this.postings, queryTerms, collectionStats([this.postings]));
-    return [...scores.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, k)
-      .map(([doc, score]) => {
-        const chunk = this.chunks[doc];
-        return { path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, text: chunk.text };
-      });
-  }
-
-  private load(files: Record<string, StoredFile>): void {
-    this.files = files;
-    this.chunks = Object.values(files).flatMap((file) => file.chunks);
-    this.postings = Postings.fromDocuments(this.chunks.map((chunk) => terms(`${chunk.path}\n${chunk.context}\n${chunk.text}`)));
+  private relative(p: string): string | undefined {
+    const rel = (path.isAbsolute(p) ? path.relative(this.options.root, p) : path.normalize(p)).split(path.sep).join('/');
+    if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return undefined;
+    return rel;
   }
 }
 
-async function readChunks(absPath: string, relPath: string, skipped: SkipCounts): Promise<Chunk[] | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(absPath);
-  } catch {
-    skipped.unreadable++;
-    return undefined;
+type PreparedChange = Omit<FileChange, 'chunks'> & { pending: PendingChunk[] };
+
+/** Changes waiting to be saved, grouped by shard. */
+class ChangeBatch {
+  private byShard = new Map<Shard, FileChange[]>();
+  pendingChunks = 0;
+
+  constructor(private readonly shardOf: (relPath: string) => Shard, private readonly save: (byShard: Map<Shard, FileChange[]>) => Promise<void>) {}
+
+  add(change: FileChange): void {
+    const shard = this.shardOf(change.path);
+    const list = this.byShard.get(shard);
+    if (list) list.push(change);
+    else this.byShard.set(shard, [change]);
+    this.pendingChunks += change.chunks.length;
   }
-  const verdict = classifyContent(bytes);
-  if (verdict.kind !== 'text') {
-    skipped[verdict.kind]++;
-    return undefined;
+
+  async commit(): Promise<void> {
+    const pending = this.byShard;
+    this.byShard = new Map();
+    this.pendingChunks = 0;
+    await this.save(pending);
   }
-  return chunkFile(relPath, verdict.text);
+}
+
+function termsOfRecord(record: ChunkRecord): string[] {
+  return terms(embeddingText(record));
+}
+
+function chunkId(relPath: string, startLine: number, hash: string): string {
+  return createHash('sha1').update(`${relPath}\n${startLine}\n${hash}`).digest('hex').slice(0, 16);
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(workers);
 }

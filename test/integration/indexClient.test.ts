@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { IndexClient } from '../../src/engine/indexing/worker/indexClient';
+import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
+
+/** The built worker (npm test builds before running integration tests). */
+const workerScript = path.resolve(__dirname, '../../dist/indexWorker.js');
+
+describe('IndexClient: the index on its own thread (built dist/indexWorker.js)', () => {
+  it('indexes, reports progress and answers searches across the thread boundary', async () => {
+    const root = await makeWorkspace(SAMPLE_PROJECT);
+    const index = await IndexClient.open({ root, indexDir: await tempDir(), workerScript });
+    try {
+      const phases: string[] = [];
+      const summary = await index.sync({ onProgress: (p) => phases.push(p.phase) });
+      assert.equal(summary.indexedFiles, 4);
+      assert.ok(phases.includes('scanning') && phases.at(-1) === 'done', phases.join(','));
+      assert.equal(index.fileCount, 4, 'the client sees the state after a job');
+      assert.equal(index.embedderInfo?.id, 'offline');
+      const [best] = await index.search('connection pool size', { k: 3 });
+      assert.equal(best.path, 'src/db/pool.ts');
+      assert.match(best.text, /class ConnectionPool/);
+    } finally {
+      await index.close();
+    }
+  });
+
+  it('cancels a running sync and keeps serving searches', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 800; i++) files[`m${i}.ts`] = `export const value${i} = ${i}; // module ${i}\n`;
+    const root = await makeWorkspace(files);
+    const index = await IndexClient.open({ root, indexDir: await tempDir(), workerScript });
+    try {
+      const controller = new AbortController();
+      const run = index.sync({ signal: controller.signal, onProgress: (p) => { if (p.phase === 'indexing') controller.abort(); } });
+      await assert.rejects(run, (err: Error) => err.name === 'CancelledError');
+      assert.ok((await index.search('module 1', { k: 1 })).length === 1);
+      assert.equal((await index.sync()).files, 800);
+    } finally {
+      await index.close();
+    }
+  });
+
+  it('turns an out-of-memory index thread into a clear error, again on the next call: never a hang', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`big${i}.md`] = Array.from({ length: 8000 }, (_, line) => `part ${i} line ${line} word${line * 7919 % 100003}`).join('\n');
+    const root = await makeWorkspace(files);
+    const indexDir = await tempDir();
+    const index = await IndexClient.open({ root, indexDir, workerScript, memoryLimitMb: 24 });
+    try {
+      await assert.rejects(index.sync(), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'index_out_of_memory');
+        assert.match(err.message, /more than its 24 MB memory limit\. Exclude large generated or vendored folders/);
+        return true;
+      });
+      // The next call starts a fresh thread, which meets the same limit and says so.
+      await assert.rejects(index.sync(), (err: Error & { code?: string }) => err.code === 'index_out_of_memory');
+    } finally {
+      await index.close();
+    }
+  });
+});
