@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { WorkspaceIndex, type IndexSummary } from '../engine/indexing/workspaceIndex';
+import type { IndexSummary } from '../engine/indexing/workspaceIndex';
+import { IndexClient } from '../engine/indexing/worker/indexClient';
+import { CancelledError } from '../engine/errors';
 import { createWorkspaceRag } from '../engine/workspaceRag';
 import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';
 import { defaultIndexDir } from './paths';
@@ -42,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(err);
+    if (err instanceof CancelledError) return EXIT.interrupted;
     process.stderr.write(`workspace-rag: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT.failed;
   }
@@ -62,20 +65,28 @@ async function resolveWorkspace(parsed: ParsedCommand): Promise<string> {
   return workspace;
 }
 
-/** Opens the index and brings it up to date, with a progress line on a terminal. */
-async function openFreshIndex(workspace: string, indexDir: string, signal?: AbortSignal): Promise<{ index: WorkspaceIndex; summary: IndexSummary }> {
-  const index = await WorkspaceIndex.open({ root: workspace, indexDir });
-  const progress = progressLine(process.stderr);
+/**
+ * Opens the index (on its own thread) and brings it up to date, with a progress line on a terminal, then
+ * runs `use` and closes the index.
+ */
+async function withFreshIndex<T>(workspace: string, indexDir: string, use: (index: IndexClient, summary: IndexSummary) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const index = await IndexClient.open({ root: workspace, indexDir, onWarning: (message) => process.stderr.write(`workspace-rag: ${message}\n`) });
   try {
-    const summary = await index.sync({ signal, onProgress: progress.update });
-    return { index, summary };
+    const progress = progressLine(process.stderr);
+    let summary: IndexSummary;
+    try {
+      summary = await index.sync({ signal, onProgress: progress.update });
+    } finally {
+      progress.clear();
+    }
+    return await use(index, summary);
   } finally {
-    progress.clear();
+    await index.close();
   }
 }
 
 async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
-  const { summary } = await openFreshIndex(workspace, indexDir);
+  const summary = await withFreshIndex(workspace, indexDir, async (_, s) => s);
   if (parsed.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
     return EXIT.ok;
@@ -91,8 +102,7 @@ async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: stri
 }
 
 async function runSearch(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
-  const { index } = await openFreshIndex(workspace, indexDir);
-  const results = await index.search(parsed.question!, { k: parsed.k ?? 8 });
+  const results = await withFreshIndex(workspace, indexDir, (index) => index.search(parsed.question!, { k: parsed.k ?? 8 }));
   if (parsed.json) {
     const rows = results.map(({ path: p, startLine, endLine, score }) => ({ path: p, startLine, endLine, score: round(score) }));
     process.stdout.write(JSON.stringify(rows) + '\n');
@@ -113,17 +123,18 @@ async function runAsk(parsed: ParsedCommand, workspace: string, indexDir: string
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   try {
-    const { index } = await openFreshIndex(workspace, indexDir, controller.signal);
-    const rag = createWorkspaceRag({ index, k: parsed.k ?? 8, offlineNotice: OFFLINE_NOTICE });
-    const printer = new AnswerPrinter(process.stdout, process.stderr, styler(process.stdout));
-    let outcome: number = EXIT.failed;
-    for await (const event of rag.events(parsed.question!, { signal: controller.signal })) {
-      if (parsed.json) process.stdout.write(JSON.stringify(event) + '\n');
-      else printer.print(event);
-      if (event.type === 'generation_done') outcome = EXIT.ok;
-      if (event.type === 'error') outcome = event.code === 'cancelled' ? EXIT.interrupted : EXIT.failed;
-    }
-    return outcome;
+    return await withFreshIndex(workspace, indexDir, async (index) => {
+      const rag = createWorkspaceRag({ index, k: parsed.k ?? 8, offlineNotice: OFFLINE_NOTICE });
+      const printer = new AnswerPrinter(process.stdout, process.stderr, styler(process.stdout));
+      let outcome: number = EXIT.failed;
+      for await (const event of rag.events(parsed.question!, { signal: controller.signal })) {
+        if (parsed.json) process.stdout.write(JSON.stringify(event) + '\n');
+        else printer.print(event);
+        if (event.type === 'generation_done') outcome = EXIT.ok;
+        if (event.type === 'error') outcome = event.code === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+      }
+      return outcome;
+    }, controller.signal);
   } finally {
     process.removeListener('SIGINT', interrupt);
   }
