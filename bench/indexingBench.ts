@@ -1,0 +1,139 @@
+/**
+ * Indexing and retrieval at 10,000 and 50,000 chunks of a real corpus, against a naive Vectra baseline
+ * (one LocalIndex, items inserted and saved as its documentation shows), each measurement in its own
+ * process. Run alone: `node --import tsx bench/indexingBench.ts [--json]` (after `npm run build`).
+ */
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chunkFile } from '../src/engine/indexing/chunker';
+import { classifyContent } from '../src/engine/indexing/fileContent';
+import { scanWorkspace } from '../src/engine/indexing/scanner';
+import { CORPUS_ROOT, ensureCorpus } from './corpus';
+import type { ScenarioArgs } from './scenarios';
+import type { BenchSection } from './types';
+
+/** Questions a developer might ask of this corpus; used for latency only. */
+const QUERIES = [
+  'how do I debounce a function', 'retry an observable with a delay', 'parse a date from a string', 'format a date as ISO',
+  'how does the WebGL renderer handle shadow maps', 'load a texture from an image', 'retry failed HTTP requests', 'set a request timeout',
+  'encode a protobuf message', 'grpc channel credentials', 'select elements with a CSS selector', 'deep clone an object',
+  'merge two objects', 'throttle events', 'combine latest values of two streams', 'switch to a new inner observable',
+  'compute the difference between two dates', 'add days to a date', 'perspective camera field of view', 'matrix inverse',
+  'stream a chat completion', 'count tokens of a chat conversation', 'abort a fetch request', 'parse server-sent events',
+  'http keep alive agent', 'read a file as a stream', 'load a .proto schema', 'unary call deadline', 'html parser options', 'memoize a function',
+];
+
+const TARGETS = [10_000, 50_000];
+
+interface PackageChunks { name: string; chunks: number; files: string[] }
+
+/** Exact chunk counts per top-level package (chunking only), to select subsets of the wanted size. */
+async function chunksPerPackage(): Promise<PackageChunks[]> {
+  const scan = await scanWorkspace(CORPUS_ROOT);
+  const byPackage = new Map<string, PackageChunks>();
+  for (const file of scan.files) {
+    const parts = file.path.split('/');
+    const name = parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+    const verdict = classifyContent(await fs.readFile(file.absPath));
+    const chunks = verdict.kind === 'text' ? chunkFile(file.path, verdict.text).length : 0;
+    const entry = byPackage.get(name) ?? { name, chunks: 0, files: [] };
+    entry.chunks += chunks;
+    if (chunks >= 3 && chunks <= 8 && /\.(ts|js)$/.test(file.path)) entry.files.push(file.path);
+    byPackage.set(name, entry);
+  }
+  return [...byPackage.values()];
+}
+
+/** Packages (largest first, then filling) whose chunks add up to about `target`. */
+function select(packages: PackageChunks[], target: number): { include: string[]; chunks: number; file: string } {
+  const chosen: PackageChunks[] = [];
+  let total = 0;
+  for (const pkg of [...packages].sort((a, b) => b.chunks - a.chunks)) {
+    if (total + pkg.chunks > target * 1.04) continue;
+    chosen.push(pkg);
+    total += pkg.chunks;
+  }
+  const file = chosen.flatMap((p) => p.files).sort()[0];
+  return { include: chosen.map((p) => `${p.name}/**`), chunks: total, file };
+}
+
+function run(name: string, args: ScenarioArgs): Record<string, number> {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'scenarios.ts'), name, JSON.stringify(args)], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(output.trim().split('\n').at(-1)!);
+}
+
+const ratio = (baseline: number, ours: number) => `${(baseline / ours).toFixed(1)}×`;
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+export async function runIndexingBench(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<BenchSection> {
+  ensureCorpus();
+  log('Counting chunks per corpus package…');
+  const packages = await chunksPerPackage();
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'rag-bench-'));
+  const data: Record<string, unknown> = { corpusFiles: (await scanWorkspace(CORPUS_ROOT)).files.length, cpus: os.cpus().length, node: process.version };
+  const rows: (string | number)[][] = [];
+  try {
+    for (const target of TARGETS) {
+      const { include, chunks, file } = select(packages, target);
+      const args = (dir: string): ScenarioArgs => ({ root: CORPUS_ROOT, include, dir, queries: QUERIES, file });
+      const ours = path.join(work, `ours-${target}`);
+      const naive = path.join(work, `vectra-${target}`);
+      log(`${target}: ${include.length} packages, ${chunks} chunks — building ours…`);
+      const build = run('oursBuild', args(ours));
+      log(`${target}: querying ours…`);
+      const query = run('oursQuery', args(ours));
+      log(`${target}: building the Vectra baseline…`);
+      const baseBuild = run('baselineBuild', args(naive));
+      log(`${target}: querying the Vectra baseline…`);
+      const baseQuery = run('baselineQuery', args(naive));
+      let update: Record<string, number> | undefined;
+      let baseUpdate: Record<string, number> | undefined;
+      if (target === 50_000) {
+        log(`${target}: one-file updates (${file})…`);
+        update = run('oursUpdate', args(ours));
+        baseUpdate = run('baselineUpdate', args(naive));
+      }
+      data[`chunks${target}`] = { selected: include, file, ours: { build, query, update }, vectra: { build: baseBuild, query: baseQuery, update: baseUpdate } };
+      const n = build.chunks;
+      rows.push(
+        [`full index, ${n} chunks (s)`, (build.ms / 1000).toFixed(1), (baseBuild.ms / 1000).toFixed(1), ratio(baseBuild.ms, build.ms)],
+        [`  throughput (files/s · chunks/s)`, `${Math.round(build.files / (build.ms / 1000))} · ${Math.round(n / (build.ms / 1000))}`,
+          `— · ${Math.round(baseBuild.chunks / (baseBuild.ms / 1000))}`, ''],
+        [`retrieval p50 / p95, ${n} chunks (ms; ours fused, Vectra vector only)`, `${query.p50} / ${query.p95}`, `${baseQuery.p50} / ${baseQuery.p95}`, ratio(baseQuery.p50, query.p50)],
+        [`cold open + first answer, ${n} chunks (ms)`, query.firstQueryMs, baseQuery.firstQueryMs, ratio(baseQuery.firstQueryMs, query.firstQueryMs)],
+        [`peak RSS while indexing, ${n} chunks (MB)`, build.peakRssMb, baseBuild.peakRssMb, ratio(baseBuild.peakRssMb, build.peakRssMb)],
+        [`index size on disk, ${n} chunks (MB)`, mb(build.diskBytes), mb(baseBuild.diskBytes), ratio(baseBuild.diskBytes, build.diskBytes)],
+      );
+      if (update && baseUpdate) {
+        rows.push([`one-file update persisted, ${update.chunks} chunks (ms, median / p95)`, `${update.median} / ${update.p95}`, `${baseUpdate.median} / ${baseUpdate.p95}`, ratio(baseUpdate.median, update.median)]);
+      }
+    }
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+  const fifty = data.chunks50000 as { ours: { build: Record<string, number>; query: Record<string, number>; update: Record<string, number> } };
+  const notes = [
+    `targets at 50,000 chunks: index < 60 s (${(fifty.ours.build.ms / 1000).toFixed(1)} s), update < 300 ms (${fifty.ours.update.median} ms), `
+      + `retrieval p50 < 30 ms (${fifty.ours.query.p50} ms), RSS < 500 MB (${fifty.ours.build.peakRssMb} MB)`,
+    `corpus: ${data.corpusFiles} files of pinned npm packages in bench/.corpus; ${data.cpus} CPUs; Node ${data.node}; offline embedder`,
+  ];
+  return { title: 'Indexing and retrieval (ours vs naive Vectra)', columns: ['measure', 'ours', 'naive Vectra', 'ratio'], rows, data, notes };
+}
+
+if (require.main === module) {
+  runIndexingBench().then((section) => {
+    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(section, null, 2) + '\n');
+    else {
+      console.log(section.title);
+      for (const row of section.rows) console.log(row.map(String).join(' | '));
+      for (const note of section.notes ?? []) console.log(note);
+    }
+  }, (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
