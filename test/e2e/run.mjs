@@ -115,7 +115,7 @@ async function build() {
   const entryPoints = fs.readdirSync(dir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => path.join(dir, f));
   fs.rmSync(D.extTests, { recursive: true, force: true });
   await esbuild.build({ entryPoints, outdir: D.extTests, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    sourcemap: 'inline', external: ['vscode', 'mocha'], logLevel: 'warning' });
+    external: ['vscode', 'mocha'], logLevel: 'warning' }); // no source maps: the extension host's own stack formatting ignores them
 }
 
 // ---- 3. a fresh profile, workspaces and server -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Checks the test harness's own fake model, so that later chat and panel tests can rely on what it does.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { fakeLmRecords, fakeModel, waitFor } from './helpers';
+import { askChat, fakeLmRecords, fakeModel, waitFor } from './helpers';
 import { suite, test } from './tdd';
 
 async function ask(prompt: string, token = new vscode.CancellationTokenSource().token) {
@@ -27,6 +27,14 @@ suite('the fake language model (test harness)', () => {
     assert.ok(parts[parts.length - 1]!.at - parts[0]!.at >= 300, 'parts arrive about 100 ms apart');
     const request = fakeLmRecords().filter((r) => r.event === 'request').pop();
     assert.equal(request?.sources, 2);
+  });
+
+  test('answers a chat participant through the Chat view (@fakelm)', async () => {
+    const result = await askChat('@fakelm what does <source id="1"> say?');
+    assert.deepEqual(result?.metadata, { model: 'fake-lm' }, JSON.stringify(result));
+    const request = fakeLmRecords().filter((r) => r.event === 'request').pop();
+    assert.equal(request?.sources, 1);
+    assert.match(request?.lastMessage ?? '', /what does <source id="1"> say\?/);
   });
 
   test('stops a long answer when cancelled', async () => {

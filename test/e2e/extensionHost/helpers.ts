@@ -56,6 +56,7 @@ export async function commandsStartingWith(prefix: string): Promise<string[]> {
 
 /** Sends `query` (e.g. '@rag how do sessions expire?') to the Chat view and returns the participant's result. */
 export async function askChat(query: string): Promise<vscode.ChatResult | undefined> {
+  await fakeModel(); // without a model the Chat view does not call participants
   return vscode.commands.executeCommand<vscode.ChatResult | undefined>('workbench.action.chat.open', { query, blockOnResponse: true });
 }
 

@@ -27,7 +27,7 @@ export function run(): Promise<void> {
       runner.on('suite', (s: MochaTest) => s.title && write({ event: 'suite', title: s.fullTitle() }));
       runner.on('pass', (t: MochaTest) => { counts.passes++; write({ event: 'pass', title: t.title, ms: t.duration }); });
       runner.on('pending', (t: MochaTest) => { counts.pending++; write({ event: 'pending', title: t.title }); });
-      runner.on('fail', (t: MochaTest, err: Error) => { counts.failures++; write({ event: 'fail', title: t.fullTitle(), error: String(err?.stack ?? err) }); });
+      runner.on('fail', (t: MochaTest, err: Error) => { counts.failures++; write({ event: 'fail', title: t.title, error: String(err?.stack ?? err) }); });
     } catch (err) { // a test file that throws while loading
       write({ event: 'fail', title: 'loading the test files', error: String((err as Error)?.stack ?? err) });
       write({ event: 'end', ...counts, failures: counts.failures + 1 });

@@ -6,8 +6,8 @@
 //   - is 60 parts long (about 6 s) when the prompt contains FAKE-LM-LONG (to test Stop), and fails after its
 //     first part when it contains FAKE-LM-FAIL (to test error display). It stops when cancelled.
 // Each request and how it ended is appended as a JSON line to $E2E_FAKE_LM_LOG for tests to read.
-// Also, for the harness's own checks: a chat participant @fakelm that streams the selected model's answer, and a
-// command "Fake LM: Activate the Extension Under Test".
+// Also, for the harness's own checks: a chat participant @fakelm that streams the selected model's answer, and the
+// commands "Fake LM: Activate the Extension Under Test" and "Fake LM: Open Test Webview".
 const vscode = require('vscode');
 const fs = require('fs');
 
@@ -70,6 +70,18 @@ async function activate(context) {
     const ext = vscode.extensions.getExtension(EXTENSION_UNDER_TEST);
     await ext?.activate();
     vscode.window.showInformationMessage(ext?.isActive ? `Activated ${EXTENSION_UNDER_TEST}` : `${EXTENSION_UNDER_TEST} is not loaded`);
+  }));
+  // A webview that answers each click with a message, to check the UI helpers' webview() frame lookup.
+  context.subscriptions.push(vscode.commands.registerCommand('fakeLm.openWebview', () => {
+    const panel = vscode.window.createWebviewPanel('fakeLm.webview', 'Fake LM Webview', vscode.ViewColumn.One, { enableScripts: true });
+    panel.webview.html = `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline';"></head>
+<body><button id="ping">Ping</button><p id="status">waiting</p>
+<script>const vscode = acquireVsCodeApi();
+document.getElementById('ping').onclick = () => vscode.postMessage('ping');
+addEventListener('message', (e) => { document.getElementById('status').textContent = e.data; });</script></body></html>`;
+    let pings = 0;
+    panel.webview.onDidReceiveMessage(() => panel.webview.postMessage(`pong ${++pings}`));
   }));
   // The workbench resolves a vendor's models only when someone asks; this makes the Chat model picker see it.
   await vscode.lm.selectChatModels({ vendor: VENDOR });
