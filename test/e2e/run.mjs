@@ -35,13 +35,15 @@ function run(cmd, args, { timeout, label = path.basename(cmd), logFile, ...optio
   return new Promise((resolve, reject) => {
     const out = logFile ? fs.openSync(logFile, 'w') : 'inherit';
     const child = spawn(cmd, args, { cwd: ROOT, ...options, detached: true, stdio: ['ignore', out, out] });
+    if (logFile) fs.closeSync(out);
     const fail = (why) => reject(new Error(`${label} ${why}${logFile ? `; last lines of ${logFile}:\n${tail(logFile)}` : ''}`));
-    const timer = setTimeout(() => { killGroup(child.pid, 'SIGKILL'); fail(`timed out after ${timeout / 1000} s`); }, timeout);
-    groups.add(child.pid);
+    // SIGTERM first: playwright closes its browsers on SIGTERM (they run in process groups of their own)
+    const timer = setTimeout(() => { stopGroup(child.pid); fail(`timed out after ${timeout / 1000} s`); }, timeout);
+    if (child.pid) groups.add(child.pid);
     child.on('error', (e) => { clearTimeout(timer); fail(`could not start: ${e.message}`); });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      killGroup(child.pid, 'SIGKILL'); // leftovers of a finished step (e.g. a browser) go with it
+      killGroup(child.pid, 'SIGKILL'); // leftovers of a finished step go with it
       groups.delete(child.pid);
       code === 0 ? resolve() : fail(`failed (${signal ?? `exit code ${code}`})`);
     });
@@ -198,7 +200,8 @@ async function main() {
     E2E_WORK: WORK, E2E_TOOLS: D.tools, E2E_BASE_URL: `http://127.0.0.1:${port}`, E2E_EXTENSION_PATH: ROOT, E2E_SHOTS: D.shots, E2E_LOGS: D.logs,
     E2E_WORKSPACE_UI: path.join(D.ws, 'ui/sample-project'), E2E_WORKSPACE_EXTHOST: path.join(D.ws, 'ext-host/sample-project'),
     E2E_USER_DATA_DIR: path.join(D.profile, 'user-data'), E2E_FAKE_LM_LOG: path.join(D.results, 'fake-lm.ndjson'),
-    E2E_EXTHOST_RESULTS: path.join(D.results, 'ext-host.ndjson'), E2E_EXTHOST_TESTS: path.join(D.extTests, 'index.js'),
+    E2E_EXTHOST_TESTS: path.join(D.extTests, 'index.js'), E2E_EXTHOST_RESULTS: path.join(D.results, 'ext-host.ndjson'),
+    E2E_EXTHOST_SUMMARY: path.join(D.results, 'ext-host.json'),
     E2E_UI_STATS: path.join(D.results, 'ui.json'), E2E_GREP: grep ?? '',
   };
   const serverPid = await startServer(port, env);
@@ -216,7 +219,7 @@ async function main() {
     '--require', path.join(HERE, 'ui/hooks.mjs'), ...(grep ? ['--grep', grep] : []), ...uiFiles], { env, timeout: TIMEOUT.ui, label: 'UI suite' })
     .catch((e) => failures.push(e.message));
 
-  const ext = readJson(path.join(D.results, 'ext-host-summary.json')) ?? { passes: 0, failures: 1 };
+  const ext = readJson(env.E2E_EXTHOST_SUMMARY) ?? { passes: 0, failures: 1 }; // missing: the suite died
   const ui = readJson(env.E2E_UI_STATS) ?? { passes: 0, failures: 1 };
   for (const f of failures) console.error(`✗ ${f}`);
   console.log(`screenshots: ${D.shots}  logs: ${D.logs}  (${((Date.now() - T0) / 1000).toFixed(0)} s)`);
@@ -224,8 +227,20 @@ async function main() {
   return failures.length || ext.failures + ui.failures ? 1 : 0;
 }
 
+/** Last resort for a browser whose driver died hard: our Chromiums are the processes using our profile folder. */
+function stopStrayBrowsers() {
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cmdline = '';
+    try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (cmdline.includes(`--user-data-dir=${path.join(WORK, 'chromium')}/`)) {
+      try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+}
+
 async function cleanup() {
   await Promise.all([...groups].map(stopGroup));
+  stopStrayBrowsers();
   fs.rmSync(D.pidFile, { force: true });
 }
 

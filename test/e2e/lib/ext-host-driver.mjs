@@ -2,11 +2,10 @@
 // @vscode/test-electron contract), then follows the JSON lines test/e2e/extensionHost/index.ts appends to
 // $E2E_EXTHOST_RESULTS, printing each result as it comes. Exit code 0 when all passed.
 import fs from 'node:fs';
-import path from 'node:path';
 import { launchChromium, screenshotTo, workbenchUrl } from './browser.mjs';
 
-const RESULTS = process.env.E2E_EXTHOST_RESULTS;
-const SUMMARY = path.join(path.dirname(RESULTS), 'ext-host-summary.json');
+const RESULTS = process.env.E2E_EXTHOST_RESULTS; // appended to by the suite
+const SUMMARY = process.env.E2E_EXTHOST_SUMMARY; // read by run.mjs
 const START_TIMEOUT = 120_000; // the window loads and the extension host starts the suite
 const IDLE_TIMEOUT = 120_000; // no result line for this long: something hangs (mocha's own per-test timeout is 60 s)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 // The workbench itself: the fixture workspace is open and the extension under test is loaded.
 import assert from 'node:assert/strict';
-import { openFile, page, screenshot } from './vscode.mjs';
+import { openFile, page, screenshot, statusBarItem } from './vscode.mjs';
 
 suite('workbench', () => {
   test('opens the fixture workspace in an Extension Development Host', async () => {
@@ -15,5 +15,6 @@ suite('workbench', () => {
     assert.equal(editor.title, 'session.ts');
     assert.match(editor.path, /sample-project\/src\/auth\/session.ts$/);
     assert.equal(editor.line, 12);
+    assert.equal(await statusBarItem('Ln 12,'), 'Ln 12, Col 1');
   });
 });

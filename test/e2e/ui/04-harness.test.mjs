@@ -1,5 +1,6 @@
-// Checks of the UI helpers themselves, against the fake-lm test extension's webview.
-import { page, runCommand, webview } from './vscode.mjs';
+// Checks of the UI helpers themselves, against the fake-lm test extension.
+import assert from 'node:assert/strict';
+import { clearNotifications, notifications, page, runCommand, webview } from './vscode.mjs';
 
 suite('UI helpers (harness check)', () => {
   test('webview() reaches a webview\'s content, both ways', async () => {
@@ -10,5 +11,10 @@ suite('UI helpers (harness check)', () => {
     await view.locator('#status', { hasText: 'pong 1' }).waitFor();
     await runCommand('View: Close Editor');
     await page.locator('.tabs-container .tab[aria-label="Fake LM Webview"]').waitFor({ state: 'detached' });
+  });
+
+  test('clearNotifications() empties the notification center', async () => {
+    await clearNotifications();
+    assert.deepEqual(await notifications(), []);
   });
 });

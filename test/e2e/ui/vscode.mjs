@@ -153,16 +153,22 @@ export async function notifications() {
 
 /** Waits until a notification containing `text` is in the notification center; returns its full message. */
 export async function waitForNotification(text, { timeout = 30_000 } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const match = (await notifications()).find((m) => m.includes(text));
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`no notification containing ${JSON.stringify(text)} within ${timeout} ms`);
-    await page.waitForTimeout(500);
+  await runCommand('Notifications: Show Notifications');
+  const message = page.locator('.notifications-center .notification-list-item-message', { hasText: text }).first();
+  try {
+    await message.waitFor({ timeout }); // the open center shows new notifications as they come
+    return (await message.innerText()).trim();
+  } finally {
+    await page.keyboard.press('Escape');
   }
 }
 
-/** The text of a status bar item, found by a part of its text or aria-label, e.g. statusBarItem('RAG'). */
+/** Empties the notification center (so a test can wait for a notification it causes itself). */
+export function clearNotifications() {
+  return runCommand('Notifications: Clear All Notifications');
+}
+
+/** The text of the first status bar item whose text contains `text`, e.g. statusBarItem('chunks'). */
 export async function statusBarItem(text) {
   const item = page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
   await item.waitFor();
