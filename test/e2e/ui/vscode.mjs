@@ -15,7 +15,7 @@ export async function openWorkbench({ folder = process.env.E2E_WORKSPACE_UI } = 
   ({ context, page } = await launchChromium('ui'));
   await page.goto(workbenchUrl({ folder }));
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 90_000 });
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'src' }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 }); // the folder is open
 }
 
 export async function closeWorkbench() {
