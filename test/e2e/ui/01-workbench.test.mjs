@@ -1,0 +1,20 @@
+// The workbench itself: the fixture workspace is open and the extension under test is loaded.
+import assert from 'node:assert/strict';
+import { openFile, page, screenshot, statusBarItem } from './vscode.mjs';
+
+suite('workbench', () => {
+  test('opens the fixture workspace in an Extension Development Host', async () => {
+    const explorer = page.locator('.explorer-folders-view');
+    for (const name of ['docs', 'src', 'README.md']) await explorer.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+    assert.match(await page.title(), /\[Extension Development Host\] sample-project/);
+    await screenshot('workbench');
+  });
+
+  test('opens a file at a line through Quick Open', async () => {
+    const editor = await openFile('src/auth/session.ts', 12);
+    assert.equal(editor.title, 'session.ts');
+    assert.match(editor.path, /sample-project\/src\/auth\/session.ts$/);
+    assert.equal(editor.line, 12);
+    assert.equal(await statusBarItem('Ln 12,'), 'Ln 12, Col 1');
+  });
+});
