@@ -13,8 +13,13 @@ suite('UI helpers (harness check)', () => {
     await page.locator('.tabs-container .tab[aria-label="Fake LM Webview"]').waitFor({ state: 'detached' });
   });
 
-  test('clearNotifications() empties the notification center', async () => {
+  test('clearNotifications() removes the notifications shown so far', async () => {
+    // Other extensions may post their own progress notifications at any time (TypeScript's "Analyzing …"),
+    // which cannot be cleared while they run: check that the ones present before are gone.
+    const before = await notifications();
+    assert.ok(before.length > 0, 'earlier tests left notifications to clear');
     await clearNotifications();
-    assert.deepEqual(await notifications(), []);
+    const after = await notifications();
+    assert.deepEqual(after.filter((message) => before.includes(message) && !/^Analyzing /.test(message)), []);
   });
 });
