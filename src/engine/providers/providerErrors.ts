@@ -60,7 +60,7 @@ export class InStreamError extends Error {
 
 /** Who we were talking to, phrased for messages. */
 export interface ProviderTarget {
-  /** Subject of a sentence: "Ollama", "OpenAI", "The server". */
+  /** As written mid-sentence: "Ollama", "OpenAI", "the OpenAI-compatible server". */
   name: string;
   /** Where: a host or base URL, shown to the user. */
   endpoint: string;
@@ -92,33 +92,33 @@ export function toProviderError(err: unknown, target: ProviderTarget, context: F
   const tokens = context.tokens ?? 0;
   if (err instanceof HttpStatusError) return statusFailure(target, context.model, err.status, err.serverMessage, err.retryAfterMs);
   if (err instanceof MalformedStreamError) {
-    return new ProviderError('bad_response', `${target.name} at ${target.endpoint} sent a malformed stream line (${redact(err.detail, target)}). `
+    return new ProviderError('bad_response', `${cap(target.name)} at ${target.endpoint} sent a malformed stream line (${redact(err.detail, target)}). `
       + 'Check that the address points at the right kind of server and that no proxy rewrites the stream, then ask again.', { stage, cause: err });
   }
   if (err instanceof InStreamError) {
-    return new ProviderError('server_error', `${target.name} reported an error${tokens > 0 ? ' in the middle of the answer' : ''}: ${clip(redact(err.serverMessage, target))}. `
+    return new ProviderError('server_error', `${cap(target.name)} reported an error${tokens > 0 ? ' in the middle of the answer' : ''}: ${clip(redact(err.serverMessage, target))}. `
       + 'Check the server\'s log, then ask again.', { stage, cause: err });
   }
   if (err instanceof StreamEndedEarlyError) return interrupted(target, tokens, err);
   const network = networkFailure(err);
   if (network === 'refused') {
-    return new ProviderError('connection_refused', `${target.name} is not running at ${target.endpoint}. ${target.startHint}`, { stage, cause: err });
+    return new ProviderError('connection_refused', `${cap(target.name)} is not running at ${target.endpoint}. ${target.startHint}`, { stage, cause: err });
   }
   if (network === 'unreachable') {
-    return new ProviderError('connection_refused', `${target.name} cannot be reached at ${target.endpoint} (${networkCode(err)}). `
+    return new ProviderError('connection_refused', `${cap(target.name)} cannot be reached at ${target.endpoint} (${networkCode(err)}). `
       + 'Check the address and your network connection, or choose another provider.', { stage, cause: err });
   }
   if (network === 'timeout') {
-    return new ProviderError('request_timeout', `${target.name} at ${target.endpoint} did not answer in time. `
+    return new ProviderError('request_timeout', `${cap(target.name)} at ${target.endpoint} did not answer in time. `
       + 'Check that the server is running and not overloaded, then try again.', { stage, cause: err });
   }
   if (network === 'dropped') return interrupted(target, tokens, err);
   if (err instanceof SyntaxError) {
-    return new ProviderError('bad_response', `${target.name} at ${target.endpoint} sent a malformed stream line (${clip(redact(err.message, target))}). `
+    return new ProviderError('bad_response', `${cap(target.name)} at ${target.endpoint} sent a malformed stream line (${clip(redact(err.message, target))}). `
       + 'Check that the address points at the right kind of server and that no proxy rewrites the stream, then ask again.', { stage, cause: err });
   }
   const detail = err instanceof Error ? err.message || err.name : String(err);
-  return new ProviderError('server_error', `${target.name} at ${target.endpoint} failed: ${clip(redact(detail, target))}. Check the server, then try again.`, { stage, cause: err });
+  return new ProviderError('server_error', `${cap(target.name)} at ${target.endpoint} failed: ${clip(redact(detail, target))}. Check the server, then try again.`, { stage, cause: err });
 }
 
 /** The error for an HTTP status, with the server's own words where they help. */
@@ -129,21 +129,21 @@ export function statusFailure(target: ProviderTarget, model: string, status: num
     // The server's words are left out: some echo part of the key back.
     const problem = status === 403 ? 'refused access with this API key' : target.hasKey ? 'rejected the API key' : 'needs an API key and none is set';
     const hint = target.keyHint ?? 'Check the API key in the settings.';
-    return new ProviderError('unauthorized', `${target.name} at ${target.endpoint} ${problem} (HTTP ${status}). ${hint}`, { stage, status });
+    return new ProviderError('unauthorized', `${cap(target.name)} at ${target.endpoint} ${problem} (HTTP ${status}). ${hint}`, { stage, status });
   }
   if (status === 404) {
-    return new ProviderError('model_not_found', `${target.name} at ${target.endpoint} has no model "${model}" (HTTP 404). ${target.missingModelHint(model)}`, { stage, status });
+    return new ProviderError('model_not_found', `${cap(target.name)} at ${target.endpoint} has no model "${model}" (HTTP 404). ${target.missingModelHint(model)}`, { stage, status });
   }
   if (status === 429) {
     const wait = retryAfterMs !== undefined ? `Wait ${formatWait(retryAfterMs)} and try again` : 'Wait a moment and try again';
-    return new ProviderError('rate_limited', `${target.name} is limiting requests (HTTP 429${said}). ${wait}.`,
+    return new ProviderError('rate_limited', `${cap(target.name)} is limiting requests (HTTP 429${said}). ${wait}.`,
       { stage, status, retryAfterMs });
   }
   if (status >= 500) {
-    return new ProviderError('server_error', `${target.name} at ${target.endpoint} failed (HTTP ${status}${said}). Try again; if it keeps failing, check the server's log.`,
+    return new ProviderError('server_error', `${cap(target.name)} at ${target.endpoint} failed (HTTP ${status}${said}). Try again; if it keeps failing, check the server's log.`,
       { stage, status, retryAfterMs });
   }
-  return new ProviderError('bad_request', `${target.name} at ${target.endpoint} refused the request (HTTP ${status}${said}). Check the model name and the provider settings.`,
+  return new ProviderError('bad_request', `${cap(target.name)} at ${target.endpoint} refused the request (HTTP ${status}${said}). Check the model name and the provider settings.`,
     { stage, status });
 }
 
@@ -231,6 +231,10 @@ function redact(text: string, target: ProviderTarget): string {
   let out = text;
   for (const secret of target.secrets ?? []) if (secret.length >= 4) out = out.split(secret).join('***');
   return out;
+}
+
+function cap(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function clip(text: string, max = 200): string {
