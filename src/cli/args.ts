@@ -1,17 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ANSWER_FLAGS, ANSWER_HELP, EMBEDDING_FLAGS, EMBEDDING_HELP, readProviderFlags, type ProviderFlags } from './providerOptions';
+import { UsageError } from './usageError';
 
-/** A mistake in how the tool was called: one line on stderr and exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export type Command = 'index' | 'search' | 'ask';
 export const COMMANDS: readonly Command[] = ['index', 'search', 'ask'];
-export const PROVIDERS = ['auto', 'offline'] as const;
-export type ProviderChoice = (typeof PROVIDERS)[number];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -23,9 +17,9 @@ const COMMON: Options = {
 };
 
 const OPTIONS: Record<Command, Options> = {
-  index: { ...COMMON },
-  search: { ...COMMON, k: { type: 'string' } },
-  ask: { ...COMMON, k: { type: 'string' }, provider: { type: 'string' } },
+  index: { ...COMMON, ...EMBEDDING_FLAGS },
+  search: { ...COMMON, ...EMBEDDING_FLAGS, k: { type: 'string' } },
+  ask: { ...COMMON, ...EMBEDDING_FLAGS, ...ANSWER_FLAGS, k: { type: 'string' } },
 };
 
 export interface ParsedCommand {
@@ -36,7 +30,8 @@ export interface ParsedCommand {
   json: boolean;
   help: boolean;
   k?: number;
-  provider: ProviderChoice;
+  /** --provider, --model, --embeddings, --embed-model, --ollama-host, --base-url. */
+  providers: ProviderFlags;
 }
 
 /** Parses `argv` (without node and the script); throws UsageError for anything it does not understand. */
@@ -60,7 +55,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | { com
     indexDir: values['index-dir'] as string | undefined,
     json: values.json === true,
     help,
-    provider: 'auto',
+    providers: readProviderFlags({}, command),
   };
   if (help) return result;
   if (command === 'index') {
@@ -75,12 +70,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | { com
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError(`--k must be a whole number from 1 to 100, got '${values.k}'`, command);
     result.k = k;
   }
-  if (values.provider !== undefined) {
-    if (!PROVIDERS.includes(values.provider as ProviderChoice)) {
-      throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}, got '${values.provider}'`, command);
-    }
-    result.provider = values.provider as ProviderChoice;
-  }
+  result.providers = readProviderFlags(values, command);
   return result;
 }
 
@@ -108,21 +98,28 @@ Run 'workspace-rag COMMAND --help' for a command's options.`,
 
 Indexes the folder, re-reading only new and changed files.
 
+${EMBEDDING_HELP}
 ${SHARED_HELP}`,
   search: `Usage: workspace-rag search "QUESTION" [options]
 
 Prints the passages that best answer the question, best first. Indexes first if needed.
 
   --k N              number of passages (default 8)
+${EMBEDDING_HELP}
 ${SHARED_HELP}`,
   ask: `Usage: workspace-rag ask "QUESTION" [options]
 
 Streams an answer: the sources first, then the answer with [n] citations, then the sources it cited.
 With --json, prints every event of the stream as one JSON object per line.
 
-  --provider NAME    auto (default) or offline
+${ANSWER_HELP}
   --k N              passages retrieved (default 8)
+${EMBEDDING_HELP}
 ${SHARED_HELP}
+
+auto uses Ollama if it runs and has the model, else OpenAI if OPENAI_API_KEY or a base URL is set,
+else answers offline by quoting the most relevant lines. The provider and model are shown on stderr.
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OLLAMA_HOST.
 
 Exit code 1 when the answer ended in an error, 2 for a usage error, 130 when interrupted.`,
 };

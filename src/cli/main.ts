@@ -7,6 +7,7 @@ import { createWorkspaceRag } from '../engine/workspaceRag';
 import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';
 import { defaultIndexDir } from './paths';
 import { progressLine } from './progress';
+import { createChatModel } from './providerOptions';
 import { AnswerPrinter } from './render';
 import { formatCount, formatMs, styler } from './terminal';
 
@@ -123,9 +124,14 @@ async function runAsk(parsed: ParsedCommand, workspace: string, indexDir: string
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   try {
+    // The provider check (auto: at most 1.5 s) runs while the index is brought up to date.
+    const choosing = createChatModel(parsed.providers, process.env, { signal: controller.signal });
+    choosing.catch(() => undefined);
     return await withFreshIndex(workspace, indexDir, async (index) => {
-      const rag = createWorkspaceRag({ index, k: parsed.k ?? 8, offlineNotice: OFFLINE_NOTICE });
+      const { llm, notes } = await choosing;
       const printer = new AnswerPrinter(process.stdout, process.stderr, styler(process.stdout));
+      if (!parsed.json) printer.notes(notes);
+      const rag = createWorkspaceRag({ index, llm, k: parsed.k ?? 8, offlineNotice: OFFLINE_NOTICE });
       let outcome: number = EXIT.failed;
       for await (const event of rag.events(parsed.question!, { signal: controller.signal })) {
         if (parsed.json) process.stdout.write(JSON.stringify(event) + '\n');

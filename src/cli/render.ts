@@ -12,6 +12,11 @@ export class AnswerPrinter {
 
   constructor(private readonly out: NodeJS.WritableStream, private readonly err: NodeJS.WritableStream, private readonly style: Styler) {}
 
+  /** Lines about the setup (why auto answers offline), on stderr before the answer. */
+  notes(lines: readonly string[]): void {
+    for (const line of lines) this.err.write(this.style.dim(line) + '\n');
+  }
+
   print(event: RagEvent): void {
     switch (event.type) {
       case 'source':
@@ -23,9 +28,13 @@ export class AnswerPrinter {
         if (event.numDocs === 0) this.out.write(this.style.dim('No matching passages in the index.') + '\n');
         this.out.write('\n');
         break;
-      case 'generation_start':
-        this.model = `${event.provider} · ${event.model}`;
+      case 'generation_start': {
+        // On stderr, so the answer on stdout stays clean; again when auto falls back to another provider.
+        const model = `${event.provider} · ${event.model}`;
+        this.err.write(this.style.dim(this.model ? `${this.model} could not answer; answering with ${model}` : `Answering with ${model}`) + '\n');
+        this.model = model;
         break;
+      }
       case 'token':
         this.out.write(event.text);
         this.endsWithNewline = event.text.endsWith('\n');

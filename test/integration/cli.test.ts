@@ -4,14 +4,18 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { RagEvent } from '../../src/engine/events';
+import { closedPort } from '../helpers/protocolServer';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
 interface RunResult { code: number | null; stdout: string; stderr: string }
 
+/** Where `auto` finds no Ollama (a closed port, set in `before`) and no OpenAI settings, whatever runs on this machine. */
+const NO_PROVIDERS: NodeJS.ProcessEnv = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' };
+
 function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...NO_PROVIDERS, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
@@ -39,6 +43,7 @@ describe('workspace-rag CLI (built dist/cli.js as a process)', () => {
     workspace = await makeWorkspace(SAMPLE_PROJECT);
     indexDir = path.join(await tempDir(), 'index');
     cache = await tempDir('rag-cache-');
+    NO_PROVIDERS.OLLAMA_HOST = `http://127.0.0.1:${await closedPort()}`;
   });
 
   it('index --json prints one summary object and respects .gitignore and default excludes', async () => {
