@@ -14,6 +14,8 @@ export interface RecordedRequest {
   ended: Promise<void>;
   /** performance.now() when the first answer token was written, if any. */
   firstTokenAt?: number;
+  /** performance.now() when each token was written (paced scripts only). */
+  tokenSentAt?: number[];
   receivedAt: number;
 }
 
@@ -89,6 +91,8 @@ export interface StreamScript {
   firstTokenDelayMs?: number;
   /** Wait between tokens. */
   tokenDelayMs?: number;
+  /** Send at this steady rate instead (tokens due are written together, about every millisecond). */
+  tokensPerSecond?: number;
   /** Destroy the socket after this many tokens: the connection drops mid-stream. */
   dropAfter?: number;
   /** Send a line that is not valid JSON after this many tokens. */
@@ -142,6 +146,7 @@ export async function playStream(res: http.ServerResponse, record: RecordedReque
   if (gone) return;
   res.writeHead(200, { 'content-type': format.contentType });
   res.flushHeaders();
+  if (script.tokensPerSecond) return playPaced(res, record, script.tokens, script.tokensPerSecond, format, () => gone);
   for (let i = 0; i <= script.tokens.length; i++) {
     if (script.dropAfter === i) {
       // Let the lines already written reach the client, then cut the connection without ending the response.
@@ -169,6 +174,28 @@ export async function playStream(res: http.ServerResponse, record: RecordedReque
   }
   if (!script.omitFinal) res.write(format.final(script.tokens.length));
   res.end();
+}
+
+/** Writes token i at `i / rate` seconds after the start, then the final message. */
+async function playPaced(res: http.ServerResponse, record: RecordedRequest, tokens: string[], rate: number, format: StreamFormat,
+  gone: () => boolean): Promise<void> {
+  const sentAt: number[] = (record.tokenSentAt = []);
+  const start = performance.now();
+  record.firstTokenAt = start;
+  let i = 0;
+  while (i < tokens.length) {
+    if (gone()) return;
+    const due = Math.min(tokens.length, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+    let chunk = '';
+    for (; i < due; i++) chunk += format.token(tokens[i], i);
+    if (chunk) {
+      res.write(chunk);
+      const now = performance.now();
+      while (sentAt.length < i) sentAt.push(now);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  res.end(format.final(tokens.length));
 }
 
 /** A fake's pause; unref'd so a reply the client gave up on never keeps the test process alive. */
