@@ -33,6 +33,7 @@ describe('Ollama provider against an NDJSON protocol fake', () => {
     const [request] = fake.requestsTo('/api/chat');
     assert.equal(request.body.model, 'llama3.2');
     assert.equal(request.body.stream, true);
+    assert.deepEqual(request.body.options, { num_ctx: 8192 }, 'a context window that holds the whole prompt, not Ollama\'s smaller default');
     assert.equal(request.body.messages.length, 1);
     assert.equal(request.body.messages[0].role, 'user');
     assert.match(request.body.messages[0].content, /SESSION_TTL_MS[\s\S]*how long does a session last\?/);

@@ -11,11 +11,19 @@ export const DEFAULT_OLLAMA_CHAT_MODEL = 'llama3.2';
 export const DEFAULT_OLLAMA_EMBED_MODEL = 'nomic-embed-text';
 /** A local server answers `/api/tags` in milliseconds; longer means it is not there. */
 export const OLLAMA_HEALTH_TIMEOUT_MS = 1_500;
+/**
+ * Context window asked of Ollama. Its default (2,048 or 4,096 tokens, by version) is smaller than the
+ * engine's prompt (up to 3,000 tokens of sources plus instructions) and the answer; Ollama silently
+ * drops the start of a prompt that does not fit, which is where the rules about citing are.
+ */
+export const OLLAMA_CONTEXT_TOKENS = 8_192;
 
 export interface OllamaChatOptions {
   /** `http://host:port`; `host:port` is accepted too, as in OLLAMA_HOST. */
   host?: string;
   model?: string;
+  /** `num_ctx`: prompt and answer together (default 8,192). */
+  contextTokens?: number;
   /** Retries before the first token; none are made after it. */
   retry?: Partial<RetryPolicy>;
 }
@@ -25,11 +33,13 @@ export class OllamaChat implements AsyncStreamingLlm {
   readonly info: ModelInfo;
   readonly host: string;
   private readonly retry: RetryPolicy;
+  private readonly contextTokens: number;
 
   constructor(options: OllamaChatOptions = {}) {
     this.host = normalizeOllamaHost(options.host);
     this.info = { provider: 'ollama', model: options.model || DEFAULT_OLLAMA_CHAT_MODEL };
     this.retry = retryPolicy(CHAT_RETRY, options.retry);
+    this.contextTokens = options.contextTokens ?? OLLAMA_CONTEXT_TOKENS;
   }
 
   async *astream(prompt: string, { signal }: { signal: AbortSignal }): AsyncGenerator<string> {
@@ -40,7 +50,7 @@ export class OllamaChat implements AsyncStreamingLlm {
     const client = new Ollama({ host: this.host, fetch: ollamaFetch({ signal, ndjson: true }) });
     const stream = await withRetries(async () => {
       try {
-        return await client.chat({ model, messages: [{ role: 'user', content: prompt }], stream: true });
+        return await client.chat({ model, messages: [{ role: 'user', content: prompt }], stream: true, options: { num_ctx: this.contextTokens } });
       } catch (err) {
         throw toProviderError(err, target, { model });
       }
