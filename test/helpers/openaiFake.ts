@@ -16,6 +16,8 @@ export interface OpenAIFake extends ProtocolServer {
   apiKey: string | undefined;
   chatReplies: Reply[];
   defaultChat: Reply;
+  /** Replies for the next `/v1/models` requests, in order; then the list. */
+  modelsReplies: ErrorReply[];
   embedReplies: ErrorReply[];
   embedDimensions: number;
   embedDelayMs: number;
@@ -47,6 +49,7 @@ export async function startOpenAIFake(options: { models?: string[]; apiKey?: str
     apiKey: options.apiKey,
     chatReplies: [] as Reply[],
     defaultChat: { tokens: ['Sessions ', 'last ', 'one hour ', '[1].'] } as Reply,
+    modelsReplies: [] as ErrorReply[],
     embedReplies: [] as ErrorReply[],
     embedDimensions: 6,
     embedDelayMs: 0,
@@ -70,6 +73,8 @@ export async function startOpenAIFake(options: { models?: string[]; apiKey?: str
       });
     }
     if (req.method === 'GET' && path === '/v1/models') {
+      const reply = self.modelsReplies.shift();
+      if (reply) return sendError(res, reply);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ object: 'list', data: self.models.map((id) => ({ id, object: 'model', created, owned_by: 'system' })) }));
       return;

@@ -143,6 +143,15 @@ describe('OpenAI embedder against an OpenAI protocol fake (/v1/embeddings)', () 
     assert.equal(fake.requestsTo('/v1/embeddings').length, 1);
   });
 
+  it('an embedding model the server lacks: model_not_found at the indexing stage naming the models it has, not retried', async () => {
+    const err = await rejection(new OpenAIEmbedder({ apiKey: KEY, baseURL: fake.baseURL, model: 'nomic-embed-text', retry: FAST_RETRY }).embed(texts(2)));
+    assert.equal(err.code, 'model_not_found');
+    assert.equal(err.stage, 'indexing');
+    assert.equal(err.message,
+      `The OpenAI-compatible server at ${fake.baseURL} has no model "nomic-embed-text" (HTTP 404). Choose one of its models: gpt-4.1-mini, text-embedding-3-small.`);
+    assert.equal(fake.requestsTo('/v1/embeddings').length, 1);
+  });
+
   it('vectors whose dimension changes between answers: bad_response instead of a corrupt index', async () => {
     const embedder = new OpenAIEmbedder({ apiKey: KEY, baseURL: fake.baseURL });
     await embedder.embed(texts(2));

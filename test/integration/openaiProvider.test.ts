@@ -18,6 +18,7 @@ describe('OpenAI provider against an SSE protocol fake', () => {
   after(() => fake.close());
   beforeEach(() => {
     fake.chatReplies.length = 0;
+    fake.modelsReplies.length = 0;
     fake.defaultChat = { tokens: TOKENS };
     fake.requests.length = 0;
     fake.apiKey = KEY;
@@ -69,11 +70,25 @@ describe('OpenAI provider against an SSE protocol fake', () => {
     assert.equal(run.error?.message, `No OpenAI API key is set. ${DEFAULT_KEY_HINT}`);
   });
 
-  it('a model the server does not have (404): model_not_found pointing at the server\'s model list', async () => {
-    const run = await askThroughEngine(new OpenAIChat({ apiKey: KEY, baseURL: fake.baseURL, model: 'gpt-nonexistent', retry: FAST_RETRY }));
-    assert.equal(run.error?.code, 'model_not_found');
+  it('a model the server does not have (404): model_not_found naming the models it has (from /v1/models)', async () => {
+    fake.models = ['qwen2.5-7b-instruct', 'text-embedding-nomic-embed-text-v1.5'];
+    try {
+      const run = await askThroughEngine(new OpenAIChat({ apiKey: KEY, baseURL: fake.baseURL, retry: FAST_RETRY }));
+      assert.equal(run.error?.code, 'model_not_found');
+      assert.equal(run.error?.message,
+        `The OpenAI-compatible server at ${fake.baseURL} has no model "gpt-4.1-mini" (HTTP 404). Choose one of its models: qwen2.5-7b-instruct, text-embedding-nomic-embed-text-v1.5.`);
+      assert.equal(fake.requestsTo('/v1/models').length, 1);
+      assert.equal(fake.requestsTo('/v1/chat/completions').length, 1, 'a 404 is not retried');
+    } finally {
+      fake.models = ['gpt-4.1-mini', 'text-embedding-3-small'];
+    }
+  });
+
+  it('a 404 from a server whose /models fails too: model_not_found pointing at the list', async () => {
+    fake.modelsReplies.push({ status: 500, body: 'Internal Server Error' });
+    const run = await askThroughEngine(new OpenAIChat({ apiKey: KEY, baseURL: fake.baseURL, model: 'qwen', retry: FAST_RETRY }));
     assert.equal(run.error?.message,
-      `The OpenAI-compatible server at ${fake.baseURL} has no model "gpt-nonexistent" (HTTP 404). Choose one of the models the server lists at ${fake.baseURL}/models.`);
+      `The OpenAI-compatible server at ${fake.baseURL} has no model "qwen" (HTTP 404). Choose one of the models the server lists at ${fake.baseURL}/models.`);
   });
 
   it('rate limit (429) with a long Retry-After: rate_limited with the wait and the server\'s words, without waiting', async () => {

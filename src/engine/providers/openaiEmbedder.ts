@@ -54,7 +54,7 @@ export class OpenAIEmbedder implements Embedder {
         // `index` says which input each vector belongs to; servers may answer out of order.
         return [...(response.data ?? [])].sort((a, b) => a.index - b.index).map((d) => d.embedding);
       } catch (err) {
-        throw this.connection.toError(err, signal, { model: this.model });
+        throw await this.connection.explainMissingModel(this.connection.toError(err, signal, { model: this.model }), this.model, signal);
       }
     }, this.retry, signal));
     this.learnedDimensions ??= vectors[0]?.length;

@@ -2,7 +2,9 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { abortReason } from '../deadline';
 import type { ModelInfo } from '../events';
 import type { AsyncStreamingLlm } from '../strategies';
-import { HttpStatusError, InStreamError, ProviderError, StreamEndedEarlyError, parseRetryAfter, toProviderError, type ProviderTarget } from './providerErrors';
+import {
+  HttpStatusError, InStreamError, ProviderError, StreamEndedEarlyError, parseRetryAfter, statusFailure, toProviderError, type ProviderTarget,
+} from './providerErrors';
 import { CHAT_RETRY, retryPolicy, withRetries, type RetryPolicy } from './retry';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -11,6 +13,8 @@ export const DEFAULT_OPENAI_CHAT_MODEL = 'gpt-4.1-mini';
 export const DEFAULT_OPENAI_EMBED_MODEL = 'text-embedding-3-small';
 /** Longest wait for the response headers of one request (the engine's sliding timeout covers the stream). */
 export const OPENAI_REQUEST_TIMEOUT_MS = 60_000;
+/** `/models` of a local server answers at once; it only improves a message, so it may not delay it. */
+const MODEL_LIST_TIMEOUT_MS = 1_500;
 /** Surface-neutral advice for a missing or rejected key; callers pass their own `keyHint` where they know better. */
 export const DEFAULT_KEY_HINT = 'Set the key: the OPENAI_API_KEY environment variable for the command line, '
   + 'or the "Workspace RAG: Set OpenAI API Key" command in VS Code.';
@@ -57,7 +61,7 @@ export class OpenAIChat implements AsyncStreamingLlm {
       try {
         return await client.chat.completions.create({ model, messages: [{ role: 'user', content: prompt }], stream: true }, { signal });
       } catch (err) {
-        throw this.connection.toError(err, signal, { model });
+        throw await this.connection.explainMissingModel(this.connection.toError(err, signal, { model }), model, signal);
       }
     }, this.retry, signal);
     let tokens = 0;
@@ -132,6 +136,26 @@ export class OpenAIConnection {
       logLevel: 'off',
     });
     return { client: this.client, target: this.target };
+  }
+
+  /** The ids `/models` lists, within a short timeout. */
+  async listModels(signal?: AbortSignal, timeoutMs = MODEL_LIST_TIMEOUT_MS): Promise<string[]> {
+    const { client } = this.open();
+    const request = { signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]), timeout: timeoutMs };
+    const page = await client.models.list(request);
+    return page.data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  }
+
+  /**
+   * A compatible server's model ids are hard to guess (LM Studio's `qwen2.5-7b-instruct`), so a
+   * `model_not_found` from one names the models it has. OpenAI's own list is too long to help.
+   */
+  async explainMissingModel(err: unknown, model: string, signal?: AbortSignal): Promise<unknown> {
+    if (this.isOpenAI || !(err instanceof ProviderError) || err.code !== 'model_not_found') return err;
+    const models = await this.listModels(signal).catch(() => []);
+    if (models.length === 0) return err;
+    const shown = models.length > 12 ? `${models.slice(0, 12).join(', ')} and ${models.length - 12} more` : models.join(', ');
+    return statusFailure({ ...this.target, missingModelHint: () => `Choose one of its models: ${shown}.` }, model, 404, '');
   }
 
   /** Maps an SDK error to a ProviderError; aborts pass through as the engine's reason. */
