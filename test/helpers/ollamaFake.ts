@@ -35,7 +35,7 @@ export const OLLAMA_NDJSON: StreamFormat = {
   error: (message) => JSON.stringify({ error: message }) + '\n',
 };
 
-export async function startOllamaFake(options: { models?: string[] } = {}): Promise<OllamaFake> {
+export async function startOllamaFake(options: { models?: string[]; port?: number } = {}): Promise<OllamaFake> {
   const fake = {
     models: options.models ?? ['llama3.2:latest', 'nomic-embed-text:latest'],
     chatReplies: [] as Reply[],
@@ -85,7 +85,7 @@ export async function startOllamaFake(options: { models?: string[] } = {}): Prom
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('404 page not found');
-  });
+  }, options.port);
   self = Object.assign(server, fake, {
     requestsTo: (p: string) => server.requests.filter((r) => r.path.split('?')[0] === p),
   });

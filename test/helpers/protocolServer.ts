@@ -30,8 +30,8 @@ export interface ProtocolServer {
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest) => void | Promise<void>;
 
-/** A local HTTP server on 127.0.0.1 and a random port that records every request. */
-export async function startProtocolServer(handle: Handler): Promise<ProtocolServer> {
+/** A local HTTP server on 127.0.0.1 and a random port (or `port`: a server restarting) that records every request. */
+export async function startProtocolServer(handle: Handler, port = 0): Promise<ProtocolServer> {
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
   const server = http.createServer(async (req, res) => {
@@ -60,11 +60,11 @@ export async function startProtocolServer(handle: Handler): Promise<ProtocolServ
       res.end(`fake failed: ${String(err)}`);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as net.AddressInfo).port;
   const state: ProtocolServer = {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     requests,
     maxInFlight: 0,
     close: () => new Promise<void>((resolve) => {

@@ -75,11 +75,35 @@ describe('Ollama embedder against an NDJSON protocol fake (/api/embed)', () => {
     assert.equal(fake.requestsTo('/api/embed').length, 1);
   });
 
-  it('a server that is not running: retried, then connection_refused', async () => {
+  it('a server that never answered: connection_refused at once, without waiting through retries', async () => {
     const host = `http://127.0.0.1:${await closedPort()}`;
-    const err = await rejection(new OllamaEmbedder({ host, retry: { retries: 1, baseDelayMs: 5 } }).embed(texts(2)));
+    // Were refused connections retried here, the minute-long backoff would outlast the test's timeout.
+    const embedder = new OllamaEmbedder({ host, retry: { retries: 4, baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const err = await rejection(embedder.embed(texts(2)));
     assert.equal(err.code, 'connection_refused');
     assert.equal(err.stage, 'indexing');
+    assert.equal(err.message, `Ollama is not running at ${host}. Start it with \`ollama serve\`, or choose another provider.`);
+  });
+
+  it('a server that answered and then refuses (restarting): waited for with backoff, then the batch succeeds', async () => {
+    const first = await startOllamaFake();
+    const embedder = new OllamaEmbedder({ host: first.url, retry: { retries: 5, baseDelayMs: 40, maxDelayMs: 200 } });
+    await embedder.embed(texts(1));
+    await first.close();
+    let second: OllamaFake | undefined;
+    const restart = new Promise<void>((resolve) => setTimeout(async () => {
+      second = await startOllamaFake({ port: first.port });
+      resolve();
+    }, 60));
+    try {
+      const input = texts(3);
+      assert.deepEqual(await embedder.embed(input), expected(input, 8));
+      await restart;
+      assert.equal(second!.requestsTo('/api/embed').length, 1);
+    } finally {
+      await restart;
+      await second?.close();
+    }
   });
 
   it('aborting stops at once and closes the requests in flight', async () => {

@@ -4,7 +4,7 @@ import { embedInBatches } from './embeddingBatches';
 import { ollamaFetch } from './ollamaTransport';
 import { DEFAULT_OLLAMA_EMBED_MODEL, normalizeOllamaHost, ollamaTarget } from './ollamaProvider';
 import { toProviderError } from './providerErrors';
-import { EMBED_RETRY, retryPolicy, withRetries, type RetryPolicy } from './retry';
+import { EMBED_RETRY, retryPolicy, retryPolicyForServer, withRetries, type RetryPolicy } from './retry';
 
 export interface OllamaEmbedderOptions {
   host?: string;
@@ -24,6 +24,7 @@ export class OllamaEmbedder implements Embedder {
   readonly model: string;
   readonly host: string;
   private learnedDimensions: number | undefined;
+  private hasAnswered = false;
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly requestTimeoutMs: number;
@@ -52,11 +53,13 @@ export class OllamaEmbedder implements Embedder {
       // The client passes no signal for non-streaming requests; this fetch adds it and a timeout.
       const client = new Ollama({ host: this.host, fetch: ollamaFetch({ signal, timeoutMs: this.requestTimeoutMs }) });
       try {
-        return (await client.embed({ model: this.model, input: batch })).embeddings;
+        const { embeddings } = await client.embed({ model: this.model, input: batch });
+        this.hasAnswered = true;
+        return embeddings;
       } catch (err) {
         throw signal.aborted ? signal.reason ?? err : toProviderError(err, target, { model: this.model });
       }
-    }, this.retry, signal));
+    }, retryPolicyForServer(this.retry, this.hasAnswered), signal));
     this.learnedDimensions ??= vectors[0]?.length;
     return vectors;
   }

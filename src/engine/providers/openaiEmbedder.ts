@@ -1,7 +1,7 @@
 import type { Embedder } from '../indexing/embedder';
 import { embedInBatches } from './embeddingBatches';
 import { DEFAULT_OPENAI_EMBED_MODEL, OpenAIConnection, type OpenAIConnectionOptions } from './openaiProvider';
-import { EMBED_RETRY, retryPolicy, withRetries, type RetryPolicy } from './retry';
+import { EMBED_RETRY, retryPolicy, retryPolicyForServer, withRetries, type RetryPolicy } from './retry';
 
 export interface OpenAIEmbedderOptions extends OpenAIConnectionOptions {
   model?: string;
@@ -22,6 +22,7 @@ export class OpenAIEmbedder implements Embedder {
   readonly model: string;
   readonly baseURL: string;
   private learnedDimensions: number | undefined;
+  private hasAnswered = false;
   private readonly connection: OpenAIConnection;
   private readonly batchSize: number;
   private readonly concurrency: number;
@@ -51,12 +52,13 @@ export class OpenAIEmbedder implements Embedder {
         // A signal per request: the SDK adds an abort listener to it and never removes it.
         const request = { signal: AbortSignal.any([signal]) };
         const response = await client.embeddings.create({ model: this.model, input: batch, encoding_format: 'float' }, request);
+        this.hasAnswered = true;
         // `index` says which input each vector belongs to; servers may answer out of order.
         return [...(response.data ?? [])].sort((a, b) => a.index - b.index).map((d) => d.embedding);
       } catch (err) {
         throw await this.connection.explainMissingModel(this.connection.toError(err, signal, { model: this.model }), this.model, signal);
       }
-    }, this.retry, signal));
+    }, retryPolicyForServer(this.retry, this.hasAnswered), signal));
     this.learnedDimensions ??= vectors[0]?.length;
     return vectors;
   }

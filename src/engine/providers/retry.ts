@@ -51,6 +51,14 @@ export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseDelay
   return Math.round(delay * (1 - random() * 0.25));
 }
 
+/**
+ * Refused connections are retried only once the server has answered: one that was answering and now
+ * refuses is restarting, one that never answered is not running, and waiting only delays saying so.
+ */
+export function retryPolicyForServer(policy: RetryPolicy, hasAnswered: boolean): RetryPolicy {
+  return hasAnswered ? policy : { ...policy, retryOn: policy.retryOn.filter((code) => code !== 'connection_refused') };
+}
+
 /** Merges a policy with overrides from options. */
 export function retryPolicy(base: RetryPolicy, overrides?: Partial<RetryPolicy>): RetryPolicy {
   return { ...base, ...overrides };
