@@ -48,6 +48,8 @@ const builds = [
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { engine: 'src/engine/index.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { indexWorker: 'src/engine/indexing/worker/indexWorker.ts' }, outdir: 'dist' },
+  // Loaded by the index thread only for Ollama or OpenAI embeddings, so their clients stay out of its heap otherwise.
+  { ...node, entryPoints: { remoteEmbedders: 'src/engine/indexing/worker/remoteEmbedders.ts' }, outdir: 'dist' },
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production,
     logLevel: 'warning', entryPoints: { panel: 'media/panel.ts' }, outdir: 'dist/webview',

@@ -2,12 +2,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexSummary } from '../engine/indexing/workspaceIndex';
 import { IndexClient } from '../engine/indexing/worker/indexClient';
+import type { EmbedderConfig } from '../engine/indexing/worker/protocol';
 import { CancelledError } from '../engine/errors';
 import { createWorkspaceRag } from '../engine/workspaceRag';
 import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';
 import { defaultIndexDir } from './paths';
 import { progressLine } from './progress';
-import { createChatModel } from './providerOptions';
+import { createChatModel, embedderConfig } from './providerOptions';
 import { AnswerPrinter } from './render';
 import { formatCount, formatMs, styler } from './terminal';
 
@@ -70,8 +71,9 @@ async function resolveWorkspace(parsed: ParsedCommand): Promise<string> {
  * Opens the index (on its own thread) and brings it up to date, with a progress line on a terminal, then
  * runs `use` and closes the index.
  */
-async function withFreshIndex<T>(workspace: string, indexDir: string, use: (index: IndexClient, summary: IndexSummary) => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const index = await IndexClient.open({ root: workspace, indexDir, onWarning: (message) => process.stderr.write(`workspace-rag: ${message}\n`) });
+async function withFreshIndex<T>(workspace: string, indexDir: string, embedder: EmbedderConfig, use: (index: IndexClient, summary: IndexSummary) => Promise<T>,
+  signal?: AbortSignal): Promise<T> {
+  const index = await IndexClient.open({ root: workspace, indexDir, embedder, onWarning: (message) => process.stderr.write(`workspace-rag: ${message}\n`) });
   try {
     const progress = progressLine(process.stderr);
     let summary: IndexSummary;
@@ -87,7 +89,7 @@ async function withFreshIndex<T>(workspace: string, indexDir: string, use: (inde
 }
 
 async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
-  const summary = await withFreshIndex(workspace, indexDir, async (_, s) => s);
+  const summary = await withFreshIndex(workspace, indexDir, embedderConfig(parsed.providers, process.env), async (_, s) => s);
   if (parsed.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
     return EXIT.ok;
@@ -103,7 +105,8 @@ async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: stri
 }
 
 async function runSearch(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
-  const results = await withFreshIndex(workspace, indexDir, (index) => index.search(parsed.question!, { k: parsed.k ?? 8 }));
+  const results = await withFreshIndex(workspace, indexDir, embedderConfig(parsed.providers, process.env),
+    (index) => index.search(parsed.question!, { k: parsed.k ?? 8 }));
   if (parsed.json) {
     const rows = results.map(({ path: p, startLine, endLine, score }) => ({ path: p, startLine, endLine, score: round(score) }));
     process.stdout.write(JSON.stringify(rows) + '\n');
@@ -127,7 +130,7 @@ async function runAsk(parsed: ParsedCommand, workspace: string, indexDir: string
     // The provider check (auto: at most 1.5 s) runs while the index is brought up to date.
     const choosing = createChatModel(parsed.providers, process.env, { signal: controller.signal });
     choosing.catch(() => undefined);
-    return await withFreshIndex(workspace, indexDir, async (index) => {
+    return await withFreshIndex(workspace, indexDir, embedderConfig(parsed.providers, process.env), async (index) => {
       const { llm, notes } = await choosing;
       const printer = new AnswerPrinter(process.stdout, process.stderr, styler(process.stdout));
       if (!parsed.json) printer.notes(notes);

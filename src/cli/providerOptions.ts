@@ -1,10 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
 import { CancelledError } from '../engine/errors';
-import type { Embedder } from '../engine/indexing/embedder';
+import type { EmbedderConfig } from '../engine/indexing/worker/protocol';
 import { selectAutoProvider } from '../engine/providers/autoProvider';
-import { OllamaEmbedder } from '../engine/providers/ollamaEmbedder';
 import { OllamaChat, normalizeOllamaHost } from '../engine/providers/ollamaProvider';
-import { OpenAIEmbedder } from '../engine/providers/openaiEmbedder';
 import { OpenAIChat } from '../engine/providers/openaiProvider';
 import type { AsyncStreamingLlm } from '../engine/strategies';
 import { UsageError } from './usageError';
@@ -118,16 +116,19 @@ export async function createChatModel(flags: ProviderFlags, env: ProviderEnv, op
   }
 }
 
-/** The embedder `--embeddings` asks for; undefined for the built-in offline one. */
-export function createEmbedder(flags: ProviderFlags, env: ProviderEnv): Embedder | undefined {
+/**
+ * The embedder `--embeddings` asks for, as plain data: the index runs on its own thread and builds the
+ * embedder there (`createEmbedder` in the index worker).
+ */
+export function embedderConfig(flags: ProviderFlags, env: ProviderEnv): EmbedderConfig {
   const { ollamaHost, baseURL, apiKey } = resolve(flags, env);
   switch (flags.embeddings) {
     case 'offline':
-      return undefined;
+      return { kind: 'offline' };
     case 'ollama':
-      return new OllamaEmbedder({ host: ollamaHost, model: flags.embedModel });
+      return { kind: 'ollama', host: ollamaHost, model: flags.embedModel };
     case 'openai':
-      return new OpenAIEmbedder({ apiKey, baseURL, model: flags.embedModel, keyHint: CLI_KEY_HINT });
+      return { kind: 'openai', baseURL, apiKey, model: flags.embedModel, keyHint: CLI_KEY_HINT };
   }
 }
 

@@ -3,14 +3,12 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createEmbedder, readProviderFlags } from '../../src/cli/providerOptions';
+import { embedderConfig, readProviderFlags } from '../../src/cli/providerOptions';
 import { UsageError } from '../../src/cli/usageError';
 import type { ErrorEvent, RagEvent } from '../../src/engine/events';
-import { OllamaEmbedder } from '../../src/engine/providers/ollamaEmbedder';
-import { OpenAIEmbedder } from '../../src/engine/providers/openaiEmbedder';
 import { startOllamaFake, type OllamaFake } from '../helpers/ollamaFake';
 import { startOpenAIFake, type OpenAIFake } from '../helpers/openaiFake';
-import { closedPort, fakeVector } from '../helpers/protocolServer';
+import { closedPort } from '../helpers/protocolServer';
 import { makeWorkspace, SAMPLE_PROJECT, tempDir } from '../helpers/workspace';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -161,19 +159,43 @@ describe('workspace-rag ask with providers (dist/cli.js against Ollama NDJSON an
     });
   }
 
-  it('createEmbedder builds the embedder --embeddings names, and it embeds against the protocol fakes', async () => {
-    const fromOllama = createEmbedder(readProviderFlags({ embeddings: 'ollama', 'ollama-host': ollama.url }, 'index'), {});
-    assert.ok(fromOllama instanceof OllamaEmbedder);
-    assert.deepEqual(await fromOllama.embed(['a', 'b']), ['a', 'b'].map((t) => Float32Array.from(fakeVector(t, 8))));
+  it('index --embeddings ollama: the index thread embeds every chunk through Ollama and records the embedder', async () => {
+    const dir = path.join(await tempDir(), 'index');
+    const result = await run(['index', '--workspace', workspace, '--index-dir', dir, '--embeddings', 'ollama', '--ollama-host', ollama.url, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.embedder, 'ollama');
+    assert.equal(summary.dimensions, 8);
+    const embeds = ollama.requestsTo('/api/embed');
+    assert.ok(embeds.length > 0 && embeds.every((r) => r.body.model === 'nomic-embed-text'));
+    const embedded = embeds.flatMap((r) => r.body.input as string[]);
+    assert.ok(embedded.some((text) => text.includes('SESSION_TTL_MS')), 'workspace chunks were sent to be embedded');
 
-    const flags = readProviderFlags({ embeddings: 'openai', 'embed-model': 'text-embedding-3-small' }, 'index');
-    const fromOpenAI = createEmbedder(flags, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: openai.baseURL });
-    assert.ok(fromOpenAI instanceof OpenAIEmbedder);
-    assert.equal(fromOpenAI.baseURL, openai.baseURL, 'OPENAI_BASE_URL applies when --base-url is not given');
-    assert.equal((await fromOpenAI.embed(['x']))[0].length, 6);
+    ollama.requests.length = 0;
+    const search = await run(['search', 'how long does a session last?', '--workspace', workspace, '--index-dir', dir,
+      '--embeddings', 'ollama', '--ollama-host', ollama.url, '--json']);
+    assert.equal(search.code, 0, search.stderr);
+    assert.ok(JSON.parse(search.stdout).length > 0);
+    assert.ok(ollama.requestsTo('/api/embed').some((r) => (r.body.input as string[]).includes('how long does a session last?')), 'the question is embedded too');
+  });
 
-    assert.equal(createEmbedder(readProviderFlags({}, 'index'), {}), undefined, 'offline by default: the index uses its own embedder');
-    assert.throws(() => createEmbedder(readProviderFlags({ embeddings: 'ollama' }, 'index'), { OLLAMA_HOST: 'ftp://x' }),
+  it('index --embeddings ollama with no server: exit 1 at once, saying Ollama is not running', { timeout: 20_000 }, async () => {
+    const dir = path.join(await tempDir(), 'index');
+    const result = await run(['index', '--workspace', workspace, '--index-dir', dir, '--embeddings', 'ollama', '--ollama-host', deadHost]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, new RegExp(`Ollama is not running at ${deadHost.replace(/\./g, '\\.')}\\. Start it with \`ollama serve\``));
+  });
+
+  it('embedderConfig: what --embeddings asks the index thread to build, flags over the environment', () => {
+    assert.deepEqual(embedderConfig(readProviderFlags({}, 'index'), {}), { kind: 'offline' });
+    assert.deepEqual(embedderConfig(readProviderFlags({ embeddings: 'ollama', 'embed-model': 'mxbai-embed-large' }, 'index'), { OLLAMA_HOST: 'gpu-box' }),
+      { kind: 'ollama', host: 'gpu-box', model: 'mxbai-embed-large' });
+    assert.deepEqual(embedderConfig(readProviderFlags({ embeddings: 'openai', 'base-url': 'http://127.0.0.1:1234/v1' }, 'index'),
+      { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: 'http://elsewhere/v1' }),
+    { kind: 'openai', baseURL: 'http://127.0.0.1:1234/v1', apiKey: KEY, model: undefined,
+      keyHint: 'Set the OPENAI_API_KEY environment variable, or pass --base-url for a local OpenAI-compatible server.' });
+    assert.throws(() => embedderConfig(readProviderFlags({ embeddings: 'ollama' }, 'index'), { OLLAMA_HOST: 'ftp://x' }),
       (err: unknown) => err instanceof UsageError && /OLLAMA_HOST must be a host or URL/.test(err.message));
   });
 });

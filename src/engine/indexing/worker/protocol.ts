@@ -13,7 +13,7 @@ export interface IndexState {
 export type EmbedderConfig =
   | { kind: 'offline' }
   | { kind: 'ollama'; host?: string; model?: string }
-  | { kind: 'openai'; baseURL?: string; apiKey?: string; model?: string };
+  | { kind: 'openai'; baseURL?: string; apiKey?: string; model?: string; keyHint?: string };
 
 /** Everything the worker needs to open the index (`workerData`). */
 export interface WorkerSetup {
