@@ -26,6 +26,14 @@ describe('IndexClient: the index on its own thread (built dist/indexWorker.js)',
     }
   });
 
+  it('fails calls still waiting when it is closed, instead of leaving them hanging', async () => {
+    const root = await makeWorkspace(SAMPLE_PROJECT);
+    const index = await IndexClient.open({ root, indexDir: await tempDir(), workerScript });
+    const failed = assert.rejects(index.sync(), (err: Error) => err.name === 'CancelledError');
+    await index.close();
+    await failed;
+  });
+
   it('cancels a running sync and keeps serving searches', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 800; i++) files[`m${i}.ts`] = `export const value${i} = ${i}; // module ${i}\n`;

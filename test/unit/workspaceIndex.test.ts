@@ -99,6 +99,20 @@ describe('WorkspaceIndex: incremental indexing', () => {
     assert.equal((await reopened.sync()).indexedFiles, 0);
   });
 
+  it('empties a shard completely and fills it again across reopenings', async () => {
+    const root = await makeWorkspace({ 'only.ts': 'export const alpha = 1;\n' });
+    const indexDir = await tempDir();
+    await (await openIndex(root, indexDir, { shards: 1 })).index.sync();
+    await fs.rm(path.join(root, 'only.ts'));
+    const emptied = await openIndex(root, indexDir, { shards: 1 });
+    assert.equal((await emptied.index.sync()).files, 0);
+    await writeFiles(root, { 'again.ts': 'export const beta = 2;\n' });
+    const refilled = await openIndex(root, indexDir, { shards: 1 });
+    assert.deepEqual(refilled.warnings, []);
+    assert.equal((await refilled.index.sync()).files, 1);
+    assert.equal((await paths(refilled.index, 'beta'))[0], 'again.ts');
+  });
+
   it('remembers binary and minified files so unchanged ones are not read again, and counts them each run', async () => {
     const root = await makeWorkspace({ 'a.ts': 'export const a = 1;', 'data.ts': 'x\u0000y', 'bundle.ts': 'var a=1;'.repeat(1000) });
     const { index } = await openIndex(root, await tempDir());

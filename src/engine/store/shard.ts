@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Postings, type SerializedPostings } from '../retrieval/bm25';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
 import { PackedTexts, PackedVectors } from './packed';
-import { readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type StoredShard } from './vectraShard';
+import { readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type ReadShard } from './vectraShard';
 
 /** What the catalog remembers of an indexed file, to tell on the next run whether it changed. */
 export interface FileEntry {
@@ -71,20 +71,22 @@ export class Shard {
    * unreadable Vectra file leaves the shard empty. `repaired` says whether either happened.
    */
   static async load(dir: string, dimensions: number, termsOf: (record: ChunkRecord) => string[]): Promise<{ shard: Shard; repaired: boolean }> {
-    let stored: StoredShard | undefined;
+    let stored: ReadShard | undefined;
     try {
       stored = await readVectraShard(dir);
     } catch {
       stored = undefined;
     }
     const file = await readJsonFile<ShardFile>(path.join(dir, SHARD_FILE)).catch(() => undefined);
-    const unusable = stored === undefined ? file !== undefined : stored.records.length > 0 && stored.vectors.dimensions !== dimensions;
+    const unusable = stored === undefined ? file !== undefined : stored.records.length > 0 && stored.dimensions !== dimensions;
     if (!stored || unusable) {
       // Start this shard afresh so the next write does not trip over a damaged file.
       if (unusable) await fs.rm(dir, { recursive: true, force: true });
       return { shard: Shard.empty(dir, dimensions), repaired: unusable };
     }
-    const { records, texts, vectors } = stored;
+    // An emptied shard's file has no vectors to tell their size: the index's dimension holds.
+    const { records, texts } = stored;
+    const vectors = records.length > 0 ? PackedVectors.fromFloats(stored.floats, dimensions) : PackedVectors.empty(dimensions);
     if (file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records)) {
       return {
         shard: new Shard(dir, dimensions, records, texts, vectors, Postings.fromJSON(file.postings),

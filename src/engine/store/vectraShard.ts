@@ -44,11 +44,19 @@ export interface StoredShard {
   vectors: PackedVectors;
 }
 
+/** A shard as read from disk; `dimensions` is 0 when it holds no items. */
+export interface ReadShard {
+  records: ChunkMeta[];
+  texts: PackedTexts;
+  floats: Float32Array;
+  dimensions: number;
+}
+
 /**
  * Reads a shard's Vectra index file (a `LocalIndex` folder) straight into its packed in-memory form;
  * undefined when the shard has no file yet. Throws on a torn or malformed file.
  */
-export async function readVectraShard(dir: string): Promise<StoredShard | undefined> {
+export async function readVectraShard(dir: string): Promise<ReadShard | undefined> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(path.join(dir, VECTRA_INDEX_FILE));
@@ -67,7 +75,8 @@ export async function readVectraShard(dir: string): Promise<StoredShard | undefi
   return {
     records,
     texts: PackedTexts.fromSpans(bytes, decoded.items.map((item) => item.spans.text)),
-    vectors: PackedVectors.fromFloats(decoded.vectors, decoded.dimensions),
+    floats: decoded.vectors,
+    dimensions: decoded.dimensions,
   };
 }
 

@@ -81,11 +81,15 @@ export class IndexClient {
     await this.request({ type: 'clear' }, {});
   }
 
-  /** Stops the thread; pending calls fail. */
+  /** Stops the thread; pending calls fail at once (as cancelled) instead of waiting forever. */
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     this.ready = undefined;
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      pending.reject(new CancelledError());
+    }
     if (worker) await worker.terminate();
   }
 
@@ -143,7 +147,8 @@ export class IndexClient {
   private async request(request: JobBody, options: RunOptions): Promise<unknown> {
     if (options.signal?.aborted) throw new CancelledError();
     await this.start();
-    const worker = this.worker!;
+    const worker = this.worker;
+    if (!worker) throw new CancelledError(); // closed while starting
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => worker.postMessage({ id: this.nextId++, type: 'cancel', target: id } satisfies WorkerRequest);
