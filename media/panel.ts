@@ -1,5 +1,287 @@
-// The sidebar panel's script: runs in the webview, talks to the extension with postMessage.
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+// The sidebar panel: a question box, the answers as they stream, their sources as cards. Talks to the
+// extension only through the typed messages of webviewProtocol.ts. Text from files and from the model is
+// put in the page as text (textContent) or through the sanitising Markdown renderer, never as raw HTML.
+import type { ErrorEvent, RagEvent, SourceEvent } from '../src/engine/events';
+import { actionsFor, type ActionCommand, type HostMessage, type IndexView, type Turn, type WebviewMessage } from '../src/extension/webviewProtocol';
+import { renderMarkdown } from './markdown';
 
-const vscodeApi = acquireVsCodeApi();
-vscodeApi.postMessage({ type: 'ready' });
+declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
+const vscode = acquireVsCodeApi();
+const post = (message: WebviewMessage) => vscode.postMessage(message);
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const conversation = $<HTMLDivElement>('conversation');
+const form = $<HTMLFormElement>('ask-form');
+const input = $<HTMLTextAreaElement>('question');
+const askButton = $<HTMLButtonElement>('ask');
+const stopButton = $<HTMLButtonElement>('stop');
+const clearButton = $<HTMLButtonElement>('clear');
+const indexLine = $<HTMLDivElement>('index-state');
+const modelLine = $<HTMLDivElement>('model');
+const empty = $<HTMLDivElement>('empty');
+
+/** The DOM of one turn, kept so streaming updates touch only what changed. */
+interface TurnView {
+  turn: Turn;
+  root: HTMLElement;
+  sources: HTMLElement;
+  answer: HTMLElement;
+  meta: HTMLElement;
+  text: string;
+  /** Whether the answer needs rendering at the next animation frame. */
+  dirty: boolean;
+}
+
+const views = new Map<number, TurnView>();
+let streamingTurn: number | undefined;
+let frameRequested = false;
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'restore':
+      conversation.replaceChildren();
+      views.clear();
+      for (const turn of message.turns) addTurn(turn);
+      showIndex(message.index);
+      modelLine.textContent = message.model.label;
+      setStreaming(message.turns.find((t) => t.status === 'streaming')?.id);
+      break;
+    case 'turn':
+      addTurn(message.turn);
+      setStreaming(message.turn.status === 'streaming' ? message.turn.id : undefined);
+      break;
+    case 'events': {
+      const view = views.get(message.turnId);
+      if (view) for (const e of message.events) apply(view, e);
+      break;
+    }
+    case 'status': {
+      const view = views.get(message.turnId);
+      if (view) {
+        view.turn.status = message.status;
+        view.root.dataset.status = message.status;
+      }
+      if (message.status !== 'streaming' && streamingTurn === message.turnId) setStreaming(undefined);
+      break;
+    }
+    case 'index':
+      showIndex(message.index);
+      break;
+    case 'model':
+      modelLine.textContent = message.model.label;
+      break;
+    case 'focusInput':
+      input.focus();
+      break;
+  }
+});
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  ask();
+});
+
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    ask();
+  }
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && streamingTurn !== undefined) {
+    event.preventDefault();
+    post({ type: 'stop' });
+  }
+});
+
+stopButton.addEventListener('click', () => post({ type: 'stop' }));
+clearButton.addEventListener('click', () => post({ type: 'clear' }));
+
+// One listener for every citation chip and source card, present and future.
+conversation.addEventListener('click', (event) => {
+  const target = event.target as HTMLElement;
+  const cite = target.closest<HTMLElement>('.cite');
+  const card = target.closest<HTMLElement>('.source');
+  const action = target.closest<HTMLElement>('[data-command]');
+  if (action) {
+    post({ type: 'command', command: action.dataset.command as ActionCommand });
+    return;
+  }
+  if (cite) {
+    const root = cite.closest<HTMLElement>('.turn');
+    const targetCard = root?.querySelector<HTMLElement>(`.source[data-index="${cite.dataset.cite}"]`);
+    if (!targetCard) return;
+    highlight(targetCard);
+    openSource(targetCard);
+    return;
+  }
+  if (card) openSource(card);
+});
+
+function ask(): void {
+  const question = input.value.trim();
+  if (!question || streamingTurn !== undefined) return;
+  post({ type: 'ask', question });
+  input.value = '';
+}
+
+function setStreaming(turnId: number | undefined): void {
+  streamingTurn = turnId;
+  const streaming = turnId !== undefined;
+  stopButton.hidden = !streaming;
+  askButton.disabled = streaming;
+  document.body.classList.toggle('streaming', streaming);
+}
+
+function showIndex(index: IndexView): void {
+  indexLine.classList.toggle('error', index.error !== null);
+  if (index.error) indexLine.textContent = `Index: ${index.error}`;
+  else if (index.progress) indexLine.textContent = index.progress;
+  else {
+    const updated = index.lastUpdated ? ` · updated ${new Date(index.lastUpdated).toLocaleTimeString()}` : '';
+    indexLine.textContent = `${index.files.toLocaleString()} files · ${index.chunks.toLocaleString()} chunks${updated}`;
+  }
+}
+
+function addTurn(turn: Turn): void {
+  empty.hidden = true;
+  const root = element('section', 'turn');
+  root.dataset.status = turn.status;
+  const question = element('div', 'question');
+  question.textContent = turn.question;
+  const sources = element('div', 'sources');
+  sources.setAttribute('aria-label', 'Sources');
+  const answer = element('div', 'answer');
+  answer.setAttribute('aria-live', 'polite');
+  const meta = element('div', 'meta');
+  root.append(question, sources, answer, meta);
+  conversation.append(root);
+  const view: TurnView = { turn: { ...turn, events: [] }, root, sources, answer, meta, text: '', dirty: false };
+  views.set(turn.id, view);
+  for (const e of turn.events) apply(view, e);
+  root.scrollIntoView({ block: 'end' });
+}
+
+/** Applies one event to a turn's view; answer text is rendered at most once per animation frame. */
+function apply(view: TurnView, event: RagEvent): void {
+  view.turn.events.push(event);
+  switch (event.type) {
+    case 'source':
+      view.sources.append(sourceCard(event));
+      break;
+    case 'retrieval_done':
+      if (event.numDocs === 0) view.sources.append(note('No matching passages in the index.'));
+      break;
+    case 'generation_start':
+      view.meta.textContent = `${event.provider} · ${event.model}`;
+      break;
+    case 'token':
+      view.text += event.text;
+      view.dirty = true;
+      requestRender();
+      break;
+    case 'citation':
+      if (!event.valid) view.meta.dataset.invalid = 'true';
+      break;
+    case 'generation_done':
+      view.meta.textContent += ` · ${Math.round(event.totalMs)} ms`;
+      break;
+    case 'error':
+      view.root.append(errorBox(event));
+      break;
+    default:
+      break;
+  }
+}
+
+function requestRender(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    for (const view of views.values()) {
+      if (!view.dirty) continue;
+      view.dirty = false;
+      view.answer.innerHTML = renderMarkdown(view.text); // sanitised: see markdown.ts
+      markInvalidCitations(view);
+      if (view.turn.id === streamingTurn) view.root.scrollIntoView({ block: 'end' });
+    }
+  });
+}
+
+function markInvalidCitations(view: TurnView): void {
+  const known = new Set(view.turn.events.filter((e): e is SourceEvent => e.type === 'source').map((e) => String(e.index)));
+  for (const chip of view.answer.querySelectorAll<HTMLElement>('.cite')) {
+    if (!known.has(chip.dataset.cite ?? '')) {
+      chip.classList.add('invalid');
+      chip.title = 'No source has this number';
+    }
+  }
+}
+
+function sourceCard(event: SourceEvent): HTMLElement {
+  const card = element('button', 'source') as HTMLButtonElement;
+  card.type = 'button';
+  card.dataset.index = String(event.index);
+  card.dataset.path = event.path;
+  card.dataset.start = String(event.startLine);
+  card.dataset.end = String(event.endLine);
+  card.title = `Open ${event.path} at line ${event.startLine}`;
+  const head = element('div', 'source-head');
+  const number = element('span', 'source-index');
+  number.textContent = String(event.index);
+  const where = element('span', 'source-path');
+  where.textContent = `${event.path}:${event.startLine}-${event.endLine}`;
+  const score = element('span', 'source-score');
+  score.textContent = event.score.toFixed(2);
+  head.append(number, where, score);
+  const snippet = element('pre', 'source-snippet');
+  snippet.textContent = event.snippet; // file text is shown as text, never as HTML
+  card.append(head, snippet);
+  return card;
+}
+
+function errorBox(event: ErrorEvent): HTMLElement {
+  const box = element('div', event.code === 'cancelled' ? 'stopped' : 'error');
+  box.setAttribute('role', event.code === 'cancelled' ? 'status' : 'alert');
+  const message = element('div', 'error-message');
+  message.textContent = event.code === 'cancelled' ? 'Stopped.' : event.message;
+  box.append(message);
+  const actions = element('div', 'error-actions');
+  for (const action of actionsFor(event)) {
+    const button = element('button', 'secondary') as HTMLButtonElement;
+    button.type = 'button';
+    button.textContent = action.label;
+    button.dataset.command = action.command;
+    actions.append(button);
+  }
+  if (actions.childElementCount > 0) box.append(actions);
+  return box;
+}
+
+function openSource(card: HTMLElement): void {
+  post({ type: 'open', path: card.dataset.path!, startLine: Number(card.dataset.start), endLine: Number(card.dataset.end) });
+}
+
+function highlight(card: HTMLElement): void {
+  card.classList.remove('highlight');
+  void card.offsetWidth; // restart the animation
+  card.classList.add('highlight');
+  card.scrollIntoView({ block: 'nearest' });
+}
+
+function note(text: string): HTMLElement {
+  const div = element('div', 'note');
+  div.textContent = text;
+  return div;
+}
+
+function element(tag: string, className: string): HTMLElement {
+  const el = document.createElement(tag);
+  el.className = className;
+  return el;
+}
+
+post({ type: 'ready' });

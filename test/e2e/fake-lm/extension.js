@@ -27,7 +27,7 @@ function record(entry) {
 const textOf = (message) => message.content.map((part) => (typeof part?.value === 'string' ? part.value : '')).join('');
 
 function answer(prompt) {
-  const sources = (prompt.match(/<source\b/g) || []).length;
+  const sources = (prompt.match(/<source id=/g) || []).length; // the source blocks, not the rules' mention of the tag
   const parts = [
     'Fake LM answer: ',
     `${sources} source${sources === 1 ? '' : 's'} in the prompt. `,

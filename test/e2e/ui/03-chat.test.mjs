@@ -5,7 +5,7 @@ import { askChat, screenshot } from './vscode.mjs';
 
 suite('Chat view (harness check with @fakelm)', () => {
   test('streams the fake model\'s answer in several renderings', async () => {
-    const { text, renderings } = await askChat('@fakelm what do <source a> and <source b> say?');
+    const { text, renderings } = await askChat('@fakelm what do <source id="a"> and <source id="b"> say?');
     assert.match(text, /Fake LM answer: 2 sources in the prompt\. The first source is cited here \[1\]\. .*FAKE-LM-DONE/);
     const growing = renderings.filter((r) => r.includes('Fake LM answer'));
     assert.ok(growing.length >= 3, `the answer grew over ${growing.length} renderings: ${JSON.stringify(renderings)}`);

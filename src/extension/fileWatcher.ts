@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import type { IndexManager } from './indexManager';
+
+/** Saves come in bursts (save all, a formatter, a git checkout): wait for quiet before re-indexing. */
+const DEBOUNCE_MS = 750;
+/** Beyond this many files at once (a branch switch), one full incremental sync is cheaper than file-by-file updates. */
+const FULL_SYNC_THRESHOLD = 300;
+const IGNORE_FILES = /(^|\/)\.(gitignore|ragignore)$/;
+
+/**
+ * Re-indexes saved, created and deleted files of every workspace folder, debounced. The engine applies
+ * the ignore rules to each path, exactly as a full scan does; a changed ignore file triggers a full sync.
+ */
+export class FileWatcher implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pending = new Map<string, { folder: vscode.WorkspaceFolder; changed: Set<string>; deleted: Set<string> }>();
+  private timer: NodeJS.Timeout | undefined;
+  private fullSync = false;
+
+  constructor(private readonly index: IndexManager, private readonly log: vscode.LogOutputChannel) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((uri) => this.queue(uri, false)),
+      watcher.onDidChange((uri) => this.queue(uri, false)),
+      watcher.onDidDelete((uri) => this.queue(uri, true)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleFullSync()),
+    );
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private queue(uri: vscode.Uri, deleted: boolean): void {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || uri.scheme !== 'file') return;
+    const relative = vscode.workspace.asRelativePath(uri, false);
+    if (IGNORE_FILES.test(relative)) {
+      this.scheduleFullSync();
+      return;
+    }
+    const key = folder.uri.toString();
+    const entry = this.pending.get(key) ?? { folder, changed: new Set<string>(), deleted: new Set<string>() };
+    this.pending.set(key, entry);
+    (deleted ? entry.deleted : entry.changed).add(uri.fsPath);
+    (deleted ? entry.changed : entry.deleted).delete(uri.fsPath);
+    this.schedule();
+  }
+
+  private scheduleFullSync(): void {
+    this.fullSync = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), DEBOUNCE_MS);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.index.busy) {
+      this.schedule(); // one job at a time: try again after the running one
+      return;
+    }
+    const batches = [...this.pending.values()];
+    this.pending.clear();
+    const total = batches.reduce((n, b) => n + b.changed.size + b.deleted.size, 0);
+    if (this.fullSync || total > FULL_SYNC_THRESHOLD) {
+      this.fullSync = false;
+      this.log.info(`File watcher: ${total} changes, running an incremental sync.`);
+      await this.index.reindex({ visible: false }).catch(() => undefined);
+      return;
+    }
+    for (const batch of batches) await this.index.update(batch.folder, [...batch.changed], [...batch.deleted]);
+  }
+}

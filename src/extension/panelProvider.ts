@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { RagEvent } from '../engine/events';
+import type { Turn as HistoryTurn } from '../engine/prompt';
+import type { AnswerService } from './answerService';
+import type { IndexManager, IndexState } from './indexManager';
+import { describeProgress } from './indexManager';
+import { openSource } from './openSource';
+import { ACTION_COMMANDS, type HostMessage, type IndexView, type Turn, type WebviewMessage } from './webviewProtocol';
+
+export const PANEL_VIEW_ID = 'workspaceRag.panel';
+
+/** Tokens are sent to the panel at most this often: a fast model must never flood or freeze it. */
+const FLUSH_MS = 16;
+
+/**
+ * The sidebar panel. The conversation lives here, in the extension: the webview only draws it, so it
+ * survives the view being hidden (and its webview destroyed) and shown again, even mid-answer.
+ */
+export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private readonly turns: Turn[] = [];
+  private nextId = 1;
+  private running: AbortController | undefined;
+  private pending: { turnId: number; events: RagEvent[] } | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly answers: AnswerService,
+    private readonly index: IndexManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions.push(index.onDidChange((state) => this.post({ type: 'index', index: indexView(state) })));
+    this.subscriptions.push(answers.onDidChangeModel((label) => this.post({ type: 'model', model: { label } })));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    view.webview.html = this.html(view.webview);
+    view.webview.onDidReceiveMessage((message: WebviewMessage) => this.receive(message), undefined, this.subscriptions);
+    view.onDidDispose(() => { if (this.view === view) this.view = undefined; }, undefined, this.subscriptions);
+  }
+
+  /** Asks a question as if typed in the panel (the "Ask a Question" command). */
+  async ask(question: string): Promise<void> {
+    await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
+    await this.run(question);
+  }
+
+  /** Stops the running answer, if any. */
+  stop(): void {
+    this.running?.abort();
+  }
+
+  dispose(): void {
+    this.stop();
+    clearTimeout(this.flushTimer);
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private async receive(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'restore', turns: this.turns, index: indexView(this.index.state), model: { label: this.answers.modelLabel } });
+        break;
+      case 'ask':
+        if (typeof message.question === 'string' && message.question.trim()) await this.run(message.question.trim());
+        break;
+      case 'stop':
+        this.stop();
+        break;
+      case 'clear':
+        this.stop();
+        this.turns.length = 0;
+        this.post({ type: 'restore', turns: [], index: indexView(this.index.state), model: { label: this.answers.modelLabel } });
+        break;
+      case 'open':
+        await openSource(message.path, message.startLine, message.endLine, this.log);
+        break;
+      case 'command':
+        // Only the commands that fix a reported error, never anything the page names.
+        if ((Object.values(ACTION_COMMANDS) as string[]).includes(message.command)) await vscode.commands.executeCommand(message.command);
+        break;
+    }
+  }
+
+  private async run(question: string): Promise<void> {
+    if (this.running) return; // one answer at a time; the Stop button ends the current one
+    const turn: Turn = { id: this.nextId++, question, events: [], status: 'streaming' };
+    const history: HistoryTurn[] = this.turns.filter((t) => t.status === 'done').slice(-4).map((t) => ({ question: t.question, answer: answerText(t) }));
+    this.turns.push(turn);
+    this.post({ type: 'turn', turn });
+    const controller = new AbortController();
+    this.running = controller;
+    try {
+      for await (const event of this.answers.ask(question, { signal: controller.signal, history })) {
+        turn.events.push(event);
+        this.queue(turn.id, event);
+        if (event.type === 'generation_done') turn.status = 'done';
+        if (event.type === 'error') turn.status = event.code === 'cancelled' ? 'stopped' : 'error';
+      }
+    } catch (err) {
+      this.log.error(`Answer failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      turn.status = 'error';
+    } finally {
+      if (turn.status === 'streaming') turn.status = controller.signal.aborted ? 'stopped' : 'done';
+      this.running = undefined;
+      this.flush();
+      this.post({ type: 'status', turnId: turn.id, status: turn.status });
+    }
+  }
+
+  /** Coalesces events, merging consecutive tokens, and sends them once per frame. */
+  private queue(turnId: number, event: RagEvent): void {
+    if (!this.pending || this.pending.turnId !== turnId) {
+      this.flush();
+      this.pending = { turnId, events: [] };
+    }
+    const last = this.pending.events.at(-1);
+    if (event.type === 'token' && last?.type === 'token') this.pending.events[this.pending.events.length - 1] = { ...last, text: last.text + event.text, t: event.t };
+    else this.pending.events.push(event);
+    // Sources and the start of generation go out at once: they are what the user waits for first.
+    if (event.type !== 'token' && event.type !== 'citation') this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.pending || this.pending.events.length === 0) return;
+    const { turnId, events } = this.pending;
+    this.pending = undefined;
+    this.post({ type: 'events', turnId, events });
+  }
+
+  private post(message: HostMessage): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'panel.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Workspace RAG</title>
+</head>
+<body>
+<header>
+  <div id="index-state" aria-live="polite">Opening the index…</div>
+  <div id="model"></div>
+</header>
+<main id="conversation" aria-label="Conversation">
+  <div id="empty">Ask about this workspace. Sources appear first; click a card or a <span class="cite">1</span> citation to open the file at its lines.</div>
+</main>
+<form id="ask-form">
+  <textarea id="question" rows="3" placeholder="Ask a question about this workspace" aria-label="Question"></textarea>
+  <div class="buttons">
+    <span class="hint">Enter to ask · Shift+Enter new line · Esc to stop</span>
+    <button type="button" id="clear" class="secondary" title="Start a new conversation">Clear</button>
+    <button type="button" id="stop" class="secondary" hidden>Stop</button>
+    <button type="submit" id="ask" class="primary">Ask</button>
+  </div>
+</form>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}
+
+function answerText(turn: Turn): string {
+  return turn.events.map((e) => (e.type === 'token' ? e.text : '')).join('');
+}
+
+function indexView(state: IndexState): IndexView {
+  return {
+    files: state.files,
+    chunks: state.chunks,
+    lastUpdated: state.lastUpdated ?? null,
+    progress: state.progress && state.progress.phase !== 'done' ? describeProgress(state.progress) : null,
+    error: state.error ?? null,
+  };
+}

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import type { IndexManager, IndexState } from './indexManager';
+
+/** One status bar item: the index's size, or its progress, or that it failed; a click opens the panel. */
+export class IndexStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('workspaceRag.status', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscription: vscode.Disposable;
+
+  constructor(index: IndexManager) {
+    this.item.name = 'Workspace RAG';
+    this.item.command = 'workspaceRag.panel.focus';
+    this.subscription = index.onDidChange((state) => this.render(state));
+    this.render(index.state);
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+
+  private render(state: IndexState): void {
+    if (state.progress && state.progress.phase !== 'done') {
+      const { filesDone, filesTotal } = state.progress;
+      const percent = filesTotal > 0 ? ` ${Math.floor((filesDone / filesTotal) * 100)}%` : '';
+      this.item.text = `$(sync~spin) RAG${percent}`;
+      this.item.tooltip = `Workspace RAG: indexing ${filesDone.toLocaleString()} of ${filesTotal.toLocaleString()} files`;
+      this.item.backgroundColor = undefined;
+    } else if (state.error) {
+      this.item.text = '$(warning) RAG';
+      this.item.tooltip = `Workspace RAG: ${state.error}`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    } else {
+      this.item.text = `$(database) RAG ${state.chunks.toLocaleString()}`;
+      const updated = state.lastUpdated ? `, updated ${new Date(state.lastUpdated).toLocaleTimeString()}` : '';
+      this.item.tooltip = `Workspace RAG: ${state.files.toLocaleString()} files, ${state.chunks.toLocaleString()} chunks${updated}`;
+      this.item.backgroundColor = undefined;
+    }
+  }
+}

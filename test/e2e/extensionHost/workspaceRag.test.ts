@@ -1,0 +1,95 @@
+// The extension's behaviour inside the real extension host: commands, the index, settings, and @rag's result.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activate, askChat, commandsStartingWith, fakeLmRecords, fixtureUri, waitFor } from './helpers';
+import { suite, suiteSetup, test } from './tdd';
+
+interface Api {
+  index: { state: { files: number; chunks: number; error?: string }; search(q: string, o?: { k?: number }): Promise<{ path: string; startLine: number }[]> };
+  answers: { stats: { totalStreams: number } };
+}
+
+interface RagResult extends vscode.ChatResult {
+  metadata: { command?: string; sources: { index: number; path: string; startLine: number; endLine: number }[]; cited: number[]; provider?: string; model?: string; error?: string };
+}
+
+let api: Api;
+
+suite('Workspace RAG: commands, index and @rag (extension host)', () => {
+  suiteSetup(async () => {
+    api = (await activate()).exports as Api;
+  });
+
+  test('contributes its commands to the palette', async () => {
+    const ids = await commandsStartingWith('workspaceRag.');
+    for (const id of ['ask', 'reindex', 'clearIndex', 'selectProvider', 'setOpenAIKey', 'showLogs', 'showStats']) {
+      assert.ok(ids.includes(`workspaceRag.${id}`), `workspaceRag.${id} is registered`);
+    }
+  });
+
+  test('Reindex Workspace indexes the fixture and the index answers searches', async () => {
+    const summaries = await vscode.commands.executeCommand<{ files: number; chunks: number }[]>('workspaceRag.reindex');
+    assert.ok(summaries && summaries[0].files >= 6, JSON.stringify(summaries));
+    assert.equal(api.index.state.chunks, summaries[0].chunks);
+    const [best] = await api.index.search('how long does a session last', { k: 3 });
+    assert.equal(best.path, 'src/auth/session.ts');
+  });
+
+  test('re-indexes a saved file through the file watcher', async () => {
+    const uri = fixtureUri('src/notes/watcher.ts');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('// The quokka cache warms up at dawn.\nexport const QUOKKA_WARMUP = true;\n'));
+    await waitFor('the new file in search results', async () => (await api.index.search('quokka warmup dawn', { k: 1 }))[0]?.path === 'src/notes/watcher.ts', { timeout: 20_000 });
+    await vscode.workspace.fs.delete(uri);
+    await waitFor('the deleted file gone from search results', async () => (await api.index.search('quokka warmup dawn', { k: 1 }))[0]?.path !== 'src/notes/watcher.ts', { timeout: 20_000 });
+  });
+
+  test('an exclude setting takes effect: the excluded folder leaves the index, and comes back', async () => {
+    const config = vscode.workspace.getConfiguration('workspaceRag');
+    const docsFound = async () => (await api.index.search('rendering notes inert markup', { k: 8 })).some((r) => r.path.startsWith('docs/'));
+    await waitFor('docs/ in the index', docsFound, { timeout: 20_000 });
+    await config.update('exclude', ['docs/**'], vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('the index without docs/', async () => !(await docsFound()), { timeout: 20_000 });
+    } finally {
+      await config.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('docs/ back in the index', docsFound, { timeout: 20_000 });
+  });
+
+  test('@rag answers with the chat request\'s model, sources referenced and cited', async () => {
+    const result = await askChat('@rag how long does a session last?') as RagResult;
+    assert.ok(result?.metadata, JSON.stringify(result));
+    assert.equal(result.metadata.provider, 'vscode', 'with no other provider configured, request.model answers');
+    assert.ok(result.metadata.sources.some((s) => s.path === 'src/auth/session.ts'), JSON.stringify(result.metadata.sources));
+    assert.deepEqual(result.metadata.cited, [1]);
+    const request = fakeLmRecords().filter((r) => r.event === 'request').at(-1);
+    assert.equal(request?.sources, result.metadata.sources.length, 'the model received every source in its prompt');
+  });
+
+  test('@rag /search lists sources without asking the model', async () => {
+    const before = fakeLmRecords().length;
+    const result = await askChat('@rag /search token signature') as RagResult;
+    assert.equal(result.metadata.command, 'search');
+    assert.ok(result.metadata.sources.some((s) => s.path === 'src/auth/tokens.ts'), JSON.stringify(result.metadata.sources));
+    assert.equal(fakeLmRecords().length, before, 'no model request');
+  });
+
+  test('@rag reports a model failure with its stage and code', async () => {
+    const result = await askChat('@rag FAKE-LM-FAIL explain sessions') as RagResult;
+    assert.equal(result.metadata.error, 'generation_failed');
+  });
+
+  test('Show Statistics counts the answers given', async () => {
+    const stats = await vscode.commands.executeCommand<{ totalStreams: number; chunks: number }>('workspaceRag.showStats');
+    assert.ok(stats && stats.totalStreams >= 2 && stats.chunks > 0, JSON.stringify(stats));
+  });
+
+  test('opens sources inside the workspace only: paths that climb out are refused', async () => {
+    assert.equal(await vscode.commands.executeCommand('workspaceRag.openSource', 'src/auth/session.ts', 4, 4), true);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, fixtureUri('src/auth/session.ts').fsPath);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 3);
+    for (const escape of ['../outside.txt', '/etc/passwd', 'src/../../outside.txt']) {
+      assert.equal(await vscode.commands.executeCommand('workspaceRag.openSource', escape, 1, 1), false, escape);
+    }
+  });
+});
