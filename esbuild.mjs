@@ -1,6 +1,6 @@
 // Bundles the extension, the CLI, the engine library and the webview script into dist/.
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -55,6 +55,9 @@ const builds = [
     logLevel: 'warning', entryPoints: { panel: 'media/panel.ts' }, outdir: 'dist/webview',
   },
 ];
+
+// A release build starts from an empty dist/ so no stale file (a source map) is packaged.
+if (production) await rm('dist', { recursive: true, force: true });
 
 // ProtobufCodec reads its schema at run time from beside the bundle.
 await mkdir('dist/schemas', { recursive: true });
