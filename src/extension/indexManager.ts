@@ -229,6 +229,7 @@ export class IndexManager implements Searchable, vscode.Disposable {
 
 export function describeProgress(p: IndexProgress): string {
   switch (p.phase) {
+    case 'waiting': return 'Waiting for another window or process updating this index…';
     case 'scanning': return 'Scanning files…';
     case 'indexing': return `Indexing ${p.filesDone.toLocaleString()} of ${p.filesTotal.toLocaleString()} files (${p.chunks.toLocaleString()} chunks)`;
     case 'saving': return 'Saving the index…';

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CancelledError, RagError } from '../errors';
 import type { Source } from '../events';
 import { mergeAdjacent, rankChunks, type RankingMode, type SearchFilter } from '../retrieval/hybridSearch';
+import { acquireIndexLock } from '../store/indexLock';
 import { INDEX_FORMAT_VERSION, readManifest, rebuildReason, writeManifest, type Manifest } from '../store/manifest';
 import { Shard, type FileChange } from '../store/shard';
 import { shardDir, type ChunkRecord } from '../store/vectraShard';
@@ -18,7 +19,8 @@ import { DEFAULT_MAX_FILE_BYTES, PathFilter, emptySkipCounts, isPathIgnored, lay
 
 /** What indexing reports while it runs, for progress lines, notifications and the panel. */
 export interface IndexProgress {
-  phase: 'scanning' | 'indexing' | 'saving' | 'done';
+  /** `waiting`: another process is writing this index; this run starts when it is done. */
+  phase: 'waiting' | 'scanning' | 'indexing' | 'saving' | 'done';
   filesDone: number;
   filesTotal: number;
   chunks: number;
@@ -76,6 +78,8 @@ const EMBED_BATCH = 256;
  * chunks waiting to be saved (text, terms, vectors) stay a small part of memory.
  */
 const COMMIT_CHUNKS = 10_000;
+/** How long a run waits for another process writing the same index before giving up with a clear message. */
+const LOCK_TIMEOUT_MS = 10 * 60_000;
 /** Files read at once: enough to hide disk latency without exhausting file handles. */
 const READ_CONCURRENCY = 32;
 
@@ -134,7 +138,7 @@ export class WorkspaceIndex {
   /** Brings the whole index up to date with the workspace. A call while a sync runs joins that sync. */
   sync(options: RunOptions = {}): Promise<IndexSummary> {
     if (this.runningSync) return this.runningSync;
-    const run = this.enqueue(() => this.runSync(options));
+    const run = this.enqueueWrite(options, () => this.runSync(options));
     this.runningSync = run;
     const clear = () => { if (this.runningSync === run) this.runningSync = undefined; };
     run.then(clear, clear);
@@ -143,7 +147,7 @@ export class WorkspaceIndex {
 
   /** Re-indexes the given files and drops the deleted ones (paths absolute or workspace-relative): the file watcher's entry. */
   updateFiles(changed: readonly string[], deleted: readonly string[], options: RunOptions = {}): Promise<IndexSummary> {
-    return this.enqueue(() => this.runUpdate(changed, deleted, options));
+    return this.enqueueWrite(options, () => this.runUpdate(changed, deleted, options));
   }
 
   /** The chunks that best answer a question, adjacent ones merged, best first. */
@@ -164,19 +168,37 @@ export class WorkspaceIndex {
 
   /** Deletes everything the index stored; the next sync starts from scratch. */
   clear(): Promise<void> {
-    return this.enqueue(async () => {
-      await fs.rm(this.options.indexDir, { recursive: true, force: true });
+    return this.enqueueWrite({}, async () => {
+      await fs.rm(path.join(this.options.indexDir, 'manifest.json'), { force: true });
       await this.load(this.embedder.dimensions);
     });
   }
 
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.job.then(work, work);
+  /**
+   * Runs a job that writes: after the ones already queued in this process, and while holding the index
+   * folder's lock against other processes. If another process saved the index meanwhile, it is reloaded first.
+   */
+  private enqueueWrite<T>(options: RunOptions, work: () => Promise<T>): Promise<T> {
+    const locked = async () => {
+      const release = await acquireIndexLock(this.options.indexDir, {
+        timeoutMs: LOCK_TIMEOUT_MS,
+        signal: options.signal,
+        onWait: () => options.onProgress?.({ phase: 'waiting', filesDone: 0, filesTotal: 0, chunks: this.chunkCount }),
+      });
+      try {
+        const onDisk = await readManifest(this.options.indexDir);
+        if ((onDisk?.generation ?? 0) !== (this.manifest?.generation ?? 0)) await this.load(this.dimensions);
+        return await work();
+      } finally {
+        await release();
+      }
+    };
+    const run = this.job.then(locked, locked);
     this.job = run.catch(() => undefined);
     return run;
   }
 
-  private wanted(dimensions: number): Omit<Manifest, 'createdAt'> {
+  private wanted(dimensions: number): Omit<Manifest, 'createdAt' | 'generation'> {
     return { formatVersion: INDEX_FORMAT_VERSION, embedder: this.embedder.id, model: this.embedder.model, dimensions, shards: this.shardCount };
   }
 
@@ -380,7 +402,7 @@ export class WorkspaceIndex {
       this.manifest = { ...this.wanted(dimensions), createdAt: new Date().toISOString() };
       await writeManifest(this.options.indexDir, this.manifest);
     }
-    await forEachLimited([...byShard], 2, async ([shard, changes]) => {
+    await forEachLimited([...byShard], 1, async ([shard, changes]) => {
       try {
         await shard.apply(changes);
       } catch (err) {
@@ -390,6 +412,7 @@ export class WorkspaceIndex {
         throw err;
       }
     });
+    this.manifest = { ...this.manifest, generation: (this.manifest.generation ?? 0) + 1 };
     await writeManifest(this.options.indexDir, this.manifest);
     this.updatedAt = Date.now();
   }

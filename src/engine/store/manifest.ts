@@ -12,6 +12,8 @@ export interface Manifest {
   dimensions: number;
   shards: number;
   createdAt: string;
+  /** Counts saves: a process that loaded an older generation reloads before writing. */
+  generation?: number;
 }
 
 const MANIFEST_FILE = 'manifest.json';
@@ -29,7 +31,7 @@ export async function writeManifest(indexDir: string, manifest: Manifest): Promi
 }
 
 /** Why an existing index cannot be reused with this configuration, or undefined when it can. */
-export function rebuildReason(existing: Manifest | undefined, wanted: Omit<Manifest, 'createdAt'>): string | undefined {
+export function rebuildReason(existing: Manifest | undefined, wanted: Omit<Manifest, 'createdAt' | 'generation'>): string | undefined {
   if (!existing) return undefined;
   if (existing.formatVersion !== wanted.formatVersion) return `the index format changed (${existing.formatVersion} → ${wanted.formatVersion})`;
   if (existing.embedder !== wanted.embedder || existing.model !== wanted.model) {
