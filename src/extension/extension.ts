@@ -13,6 +13,9 @@ import { IndexStatusBar } from './statusBar';
 export interface WorkspaceRagApi {
   index: IndexManager;
   answers: AnswerService;
+  providers: ProviderManager;
+  /** Where the indexes are stored (the extension's workspace storage). */
+  storagePath: string;
 }
 
 /** A thin adapter: VS Code's surfaces over the engine (index on its own thread, streaming answers). */
@@ -54,7 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Worksp
     // A first index shows a notification; later ones, usually a few changed files, only the status bar.
     void index.isEmpty().then((empty) => index.reindex({ visible: empty })).catch(() => undefined);
   }
-  return { index, answers };
+  return { index, answers, providers, storagePath: storage.fsPath };
 }
 
 export function deactivate(): void {

@@ -4,7 +4,8 @@
 //   - cites [1] when there was a source, then ends with the marker FAKE-LM-DONE;
 //   - arrives in parts E2E_FAKE_LM_DELAY_MS (default 100) apart, so a test can watch it grow;
 //   - is 60 parts long (about 6 s) when the prompt contains FAKE-LM-LONG (to test Stop), and fails after its
-//     first part when it contains FAKE-LM-FAIL (to test error display). It stops when cancelled.
+//     first part when it contains FAKE-LM-FAIL (to test error display); with FAKE-LM-HTML it writes <img> and
+//     <script> markup (to test that the panel shows it as text). It stops when cancelled.
 // Each request and how it ended is appended as a JSON line to $E2E_FAKE_LM_LOG for tests to read.
 // Also, for the harness's own checks: a chat participant @fakelm that streams the selected model's answer, and the
 // commands "Fake LM: Activate the Extension Under Test" and "Fake LM: Open Test Webview".
@@ -35,6 +36,8 @@ function answer(prompt) {
     'This answer streams in parts. ',
   ];
   if (prompt.includes('FAKE-LM-LONG')) for (let i = 1; i <= 55; i++) parts.push(`long-part-${i} `);
+  // Model output that is markup: a panel that renders it as HTML would run it.
+  if (prompt.includes('FAKE-LM-HTML')) parts.push('<img src=x onerror="window.__ragInjected=\'answer-img\'"> ', '<script>window.__ragInjected=\'answer-script\'</script> ');
   parts.push('FAKE-LM-DONE');
   return { sources, parts };
 }

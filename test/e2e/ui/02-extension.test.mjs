@@ -111,6 +111,23 @@ suite('Workspace RAG extension', () => {
     await screenshot('panel-inert-markup');
   });
 
+  test('markup in file names and in the model\'s answer is shown as text and never runs', async () => {
+    const view = await openPanel();
+    const dialogs = [];
+    page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
+    const turn = await askPanel('Which file has the ZEBRA-NAME-MARKER? FAKE-LM-HTML');
+    const answer = turn.locator('.answer');
+    await sample(answer, { until: (t) => t.includes('FAKE-LM-DONE') });
+    assert.ok((await turn.locator('.source-path').allInnerTexts()).some((p) => p.startsWith('docs/<img src=x onerror=alert(1)>.md:')), 'the file name is shown as written');
+    assert.match(await answer.innerText(), /<img src=x onerror="window.__ragInjected='answer-img'">/);
+    assert.match(await answer.innerText(), /<script>window.__ragInjected='answer-script'<\/script>/);
+    const created = await view.locator('img, iframe, object, embed, script:not([nonce]):not(#_vscodeApiScript)').count();
+    assert.equal(created, 0);
+    assert.equal(await view.locator('body').evaluate(() => String(window.__ragInjected ?? '')), '');
+    assert.deepEqual(dialogs, []);
+    await screenshot('panel-inert-answer');
+  });
+
   test('the conversation survives hiding and showing the view', async () => {
     const before = await panel().locator('.turn').count();
     await page.locator('.activitybar .action-label[aria-label^="Explorer"]').first().click();

@@ -1,0 +1,109 @@
+// Hardening inside the real extension host: links that leave the workspace, and the OpenAI key, which must
+// live only in SecretStorage (never in settings, logs, the index, events or error messages).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activate, askChat, extensionLogFile, workspaceRoot } from './helpers';
+import { suite, suiteSetup, suiteTeardown, test } from './tdd';
+
+const CANARY = 'sk-canary-e2e-91c4d7a2f06b-DO-NOT-LEAK';
+
+interface Api {
+  providers: { setApiKey(key: string | undefined): Promise<void> };
+  storagePath: string;
+}
+
+interface RagResult extends vscode.ChatResult {
+  metadata: { provider?: string; error?: string };
+}
+
+/** A protocol fake of OpenAI's chat completions (SSE) that checks the key and, like OpenAI, quotes a wrong one back. */
+function startOpenAIFake(): Promise<{ url: string; close: () => void; keys: string[] }> {
+  const keys: string[] = [];
+  const server = http.createServer((req, res) => {
+    const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    keys.push(key);
+    req.resume();
+    if (key !== CANARY) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const text of ['The key ', 'was accepted ', '[1].']) {
+      res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1-mini', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`);
+    }
+    res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1-mini', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+    res.end('data: [DONE]\n\n');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    resolve({ url: `http://127.0.0.1:${port}/v1`, close: () => server.close(), keys });
+  }));
+}
+
+function filesContaining(root: string, needle: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join((e as fs.Dirent & { parentPath?: string }).parentPath ?? (e as unknown as { path: string }).path, e.name))
+    .filter((file) => fs.readFileSync(file).includes(needle));
+}
+
+suite('Workspace RAG: hardening in the extension host', () => {
+  let api: Api;
+  suiteSetup(async () => {
+    api = (await activate()).exports as Api;
+  });
+
+  test('a source link through a symbolic link leading out of the workspace is refused', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'rag-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'outside the workspace');
+    const link = path.join(workspaceRoot().fsPath, 'escape-link');
+    fs.symlinkSync(outside, link);
+    try {
+      assert.equal(await vscode.commands.executeCommand('workspaceRag.openSource', 'escape-link/secret.txt', 1, 1), false);
+    } finally {
+      fs.unlinkSync(link);
+    }
+  });
+
+  suite('the OpenAI key', () => {
+    let fake: Awaited<ReturnType<typeof startOpenAIFake>>;
+    const config = () => vscode.workspace.getConfiguration('workspaceRag');
+    suiteSetup(async () => {
+      fake = await startOpenAIFake();
+      await config().update('provider', 'openai', vscode.ConfigurationTarget.Workspace);
+      await config().update('openai.baseUrl', fake.url, vscode.ConfigurationTarget.Workspace);
+    });
+    suiteTeardown(async () => {
+      await config().update('provider', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('openai.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await api.providers.setApiKey(undefined);
+      fake.close();
+    });
+
+    test('answers with the key from SecretStorage, and a rejected key is reported without being shown', async () => {
+      await api.providers.setApiKey(CANARY);
+      const ok = await askChat('@rag how long does a session last?') as RagResult;
+      assert.equal(ok.metadata.provider, 'openai', JSON.stringify(ok));
+      assert.ok(fake.keys.includes(CANARY), 'the key reached the server');
+      await api.providers.setApiKey(`${CANARY}-revoked`);
+      const refused = await askChat('@rag how long does a session last?') as RagResult;
+      assert.equal(refused.metadata.error, 'unauthorized');
+      assert.ok(!JSON.stringify([ok, refused]).includes(CANARY), 'not in the chat results');
+    });
+
+    test('is in no setting, log, index or workspace file', async () => {
+      const settings = JSON.stringify(vscode.workspace.getConfiguration('workspaceRag'));
+      assert.ok(!settings.includes(CANARY), 'not in the settings');
+      const log = extensionLogFile();
+      assert.ok(log && !fs.readFileSync(log, 'utf8').includes(CANARY), 'not in the log');
+      assert.deepEqual(filesContaining(api.storagePath, CANARY), [], 'not in the index or anything else stored');
+      assert.deepEqual(filesContaining(workspaceRoot().fsPath, CANARY), [], 'not in the workspace (its .vscode/settings.json included)');
+    });
+  });
+});
