@@ -82,6 +82,7 @@ describe('load: one engine, many answers (protocol fake of Ollama)', () => {
     it('all complete; memory at 100 and 500 answers is reported', { timeout: 300_000 }, async (t) => {
       const rag = createWorkspaceRag({ index, llm: new OllamaChat({ host: server.url, model: 'llama3.2' }) });
       const rss: Record<number, number> = {};
+      const heap: Record<number, number> = {};
       for (let i = 1; i <= 500; i++) {
         const { answer, events } = await rag.query(`stream-${i}`);
         assert.equal(events.at(-1)?.type, 'generation_done', `answer ${i}`);
@@ -89,11 +90,12 @@ describe('load: one engine, many answers (protocol fake of Ollama)', () => {
         if (i === 100 || i === 500) {
           (globalThis as { gc?: () => void }).gc?.();
           rss[i] = Math.round(process.memoryUsage().rss / 1024 / 1024);
+          heap[i] = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
         }
       }
       assert.deepEqual(rag.stats.totalStreams, 500);
       assert.deepEqual(rag.stats.totalErrors, 0);
-      t.diagnostic(`RSS after 100 answers: ${rss[100]} MB; after 500: ${rss[500]} MB`);
+      t.diagnostic(`after 100 answers: RSS ${rss[100]} MB, heap ${heap[100]} MB; after 500: RSS ${rss[500]} MB, heap ${heap[500]} MB`);
     });
   });
 });

@@ -217,6 +217,28 @@ describe('WorkspaceIndex: jobs', () => {
     assert.equal((await index.sync()).indexedFiles, 0, 'a later request runs anew');
   });
 
+  it('answers questions during a sync from the last saved index', async () => {
+    const root = await makeWorkspace(SAMPLE_PROJECT);
+    const { index } = await openIndex(root, await tempDir());
+    await index.sync();
+    const before = await index.search('connection pool', { k: 3 });
+    await writeFiles(root, Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`gen/m${i}.ts`, `export const g${i} = ${i};\n`])));
+    let synced = false;
+    const answers: Promise<{ results: unknown; whileSyncing: boolean }>[] = [];
+    const run = index.sync({
+      onProgress: (p) => {
+        if (p.phase === 'indexing') answers.push(index.search('connection pool', { k: 3 }).then((results) => ({ results, whileSyncing: !synced })));
+      },
+    });
+    await run;
+    synced = true;
+    assert.ok(answers.length > 0);
+    for (const { results, whileSyncing } of await Promise.all(answers)) {
+      assert.equal(whileSyncing, true, 'the question did not wait for the sync');
+      assert.deepEqual(results, before);
+    }
+  });
+
   it('stops on cancellation between batches, keeps what was done, and finishes on the next run', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 600; i++) files[`src/module${i}.ts`] = `export function handler${i}() { return 'value ${i}'; }\n`;

@@ -35,6 +35,21 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
     assert.equal(best.path, 'src/auth/session.ts');
   });
 
+  test('a reindex requested while one runs joins it', async () => {
+    const uri = fixtureUri('src/joined.ts');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('export const joined = true;\n'));
+    try {
+      const [a, b] = await Promise.all([
+        vscode.commands.executeCommand<{ indexedFiles: number }[]>('workspaceRag.reindex'),
+        vscode.commands.executeCommand<{ indexedFiles: number }[]>('workspaceRag.reindex'),
+      ]);
+      assert.ok(a && a[0].indexedFiles >= 1, JSON.stringify(a));
+      assert.deepEqual(b, a, 'the second request got the running job\'s result, not a run of its own (which would index nothing)');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('re-indexes a saved file through the file watcher', async () => {
     const uri = fixtureUri('src/notes/watcher.ts');
     await vscode.workspace.fs.writeFile(uri, Buffer.from('// The quokka cache warms up at dawn.\nexport const QUOKKA_WARMUP = true;\n'));
