@@ -18,18 +18,8 @@ export class Postings {
 
   /** Builds postings from each document's terms (in document order). */
   static fromDocuments(documents: readonly (readonly string[])[]): Postings {
-    const lengths = Uint32Array.from(documents, (terms) => terms.length);
-    const termIds = new Map<string, number>();
-    const perDoc: Map<number, number>[] = documents.map((terms) => {
-      const counts = new Map<number, number>();
-      for (const term of terms) {
-        let id = termIds.get(term);
-        if (id === undefined) termIds.set(term, (id = termIds.size));
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      return counts;
-    });
-    return Postings.pack(termIds, perDoc, lengths);
+    const none = new Postings(new Map(), Uint32Array.of(0), new Uint16Array(0), new Uint32Array(0), 0);
+    return none.remap(new Int32Array(0), documents);
   }
 
   /** Rebuilds from the serialised form written by `toJSON`. */
@@ -74,6 +64,7 @@ export class Postings {
     const lengths = new Uint32Array(keptCount + added.length);
     keep.forEach((target, old) => { if (target >= 0) lengths[target] = this.lengths[old]; });
     const termIds = new Map(this.termIds);
+    // Each new document's term frequencies, by term id (new terms get the next ids).
     const addedCounts = added.map((terms, i) => {
       lengths[keptCount + i] = terms.length;
       const counts = new Map<number, number>();
@@ -107,23 +98,6 @@ export class Postings {
       for (const [id, tf] of doc) {
         const t = remapped[id];
         data[cursor[t]++] = keptCount + i;
-        data[cursor[t]++] = Math.min(tf, MAX_TF);
-      }
-    });
-    return new Postings(live, offsets, data, lengths, sum(lengths));
-  }
-
-  /** Lays out per-document term counts as term-ordered postings. */
-  private static pack(termIds: Map<string, number>, perDoc: Map<number, number>[], lengths: Uint32Array): Postings {
-    const counts = new Uint32Array(termIds.size);
-    for (const doc of perDoc) for (const id of doc.keys()) counts[id]++;
-    const { live, remapped, offsets } = layout(termIds, counts);
-    const data = postingArray(offsets[live.size], lengths.length);
-    const cursor = offsets.slice(0, live.size);
-    perDoc.forEach((doc, docNumber) => {
-      for (const [id, tf] of doc) {
-        const t = remapped[id];
-        data[cursor[t]++] = docNumber;
         data[cursor[t]++] = Math.min(tf, MAX_TF);
       }
     });
