@@ -1,7 +1,7 @@
 /**
  * Indexing and retrieval at 10,000 and 50,000 chunks of a real corpus, against a naive Vectra baseline
  * (one LocalIndex, items inserted and saved as its documentation shows), each measurement in its own
- * process. Run alone: `node --import tsx bench/indexingBench.ts [--json]` (after `npm run build`).
+ * process: ours in plain node on the built product, the baseline through tsx. Run alone: `node --import tsx bench/indexingBench.ts [--json]` (after `npm run build`).
  */
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { chunkFile } from '../src/engine/indexing/chunker';
 import { classifyContent } from '../src/engine/indexing/fileContent';
 import { scanWorkspace } from '../src/engine/indexing/scanner';
-import { CORPUS_ROOT, ensureCorpus } from './corpus';
-import type { ScenarioArgs } from './scenarios';
+import { buildSync } from 'esbuild';
+import { CORPUS_DIR, CORPUS_ROOT, ensureCorpus } from './corpus';
+import type { ScenarioArgs } from './scenarioTools';
 import type { BenchSection } from './types';
 
 /** Questions a developer might ask of this corpus; used for latency only. */
@@ -59,9 +60,19 @@ function select(packages: PackageChunks[], target: number): { include: string[];
   return { include: chosen.map((p) => `${p.name}/**`), chunks: total, file };
 }
 
+/** Our scenarios, bundled to plain JavaScript so their processes carry no TypeScript loader: the memory measured is the product's. */
+const OURS_SCRIPT = path.join(CORPUS_DIR, 'oursScenarios.js');
+
+function buildOursScript(): void {
+  buildSync({ entryPoints: [path.join(__dirname, 'oursScenarios.ts')], outfile: OURS_SCRIPT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+}
+
 function run(name: string, args: ScenarioArgs): Record<string, number> {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'scenarios.ts'), name, JSON.stringify(args)], {
+  const ours = name.startsWith('ours');
+  const command = ours ? [OURS_SCRIPT, name, JSON.stringify(args)] : ['--import', 'tsx', path.join(__dirname, 'baselineScenarios.ts'), name, JSON.stringify(args)];
+  const output = execFileSync(process.execPath, command, {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, RAG_ENGINE: path.join(__dirname, '..', 'dist', 'engine.js') },
   });
   return JSON.parse(output.trim().split('\n').at(-1)!);
 }
@@ -71,6 +82,7 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 export async function runIndexingBench(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<BenchSection> {
   ensureCorpus();
+  buildOursScript();
   log('Counting chunks per corpus package…');
   const packages = await chunksPerPackage();
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'rag-bench-'));
