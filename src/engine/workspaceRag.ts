@@ -21,6 +21,12 @@ export interface WorkspaceRagOptions {
   onEvent?: StreamingRagOptions['onEvent'];
 }
 
+/**
+ * Sources in the prompt are cut to this many characters: room for a whole function, within small local
+ * models' windows. (The engine's own default is the seed's 500, meant for prose passages.)
+ */
+export const WORKSPACE_MAX_DOC_CHARS = 1500;
+
 /** The offline answerer, named in `generation_start`. */
 export const OFFLINE_MODEL = { provider: 'offline', model: 'extractive' } as const;
 
@@ -32,5 +38,5 @@ export function createWorkspaceRag(options: WorkspaceRagOptions): StreamingRag {
     generate: (query, sources) => extractiveAnswer(query, sources, notice),
     info: OFFLINE_MODEL,
   };
-  return new StreamingRag({ retriever, llm: options.llm, config: options.config, onEvent: options.onEvent });
+  return new StreamingRag({ retriever, llm: options.llm, config: { maxDocChars: WORKSPACE_MAX_DOC_CHARS, ...options.config }, onEvent: options.onEvent });
 }

@@ -10,9 +10,6 @@ import { readSettings } from './settings';
 const OFFLINE_NOTICE = '_No language model is configured or reachable, so this answer quotes the most relevant lines of the workspace. '
   + 'For written answers, run **Workspace RAG: Select Provider and Model** (Ollama, an OpenAI-compatible server, or VS Code\'s chat model)._';
 
-/** Sources in the prompt are cut to this many characters: room for a whole function, within small models' windows. */
-const MAX_DOC_CHARS = 1500;
-
 /** Answers questions for the panel and for `@rag`: the index, the chosen model and the engine, one stream per question. */
 export class AnswerService implements vscode.Disposable {
   private readonly totals = { totalStreams: 0, totalTokens: 0, totalErrors: 0, completed: 0, latency: 0 };
@@ -54,7 +51,6 @@ export class AnswerService implements vscode.Disposable {
       k: settings.sources,
       offlineNotice: OFFLINE_NOTICE,
       config: {
-        maxDocChars: MAX_DOC_CHARS,
         retrievalTimeout: settings.retrievalTimeoutSeconds * 1000,
         generationTimeout: settings.generationTimeoutSeconds * 1000,
       },
