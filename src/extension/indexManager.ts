@@ -95,7 +95,8 @@ export class IndexManager implements Searchable, vscode.Disposable {
       this.log.debug(`${folder.name}: updated ${summary.indexedFiles} file(s), removed ${summary.removedFiles} in ${summary.ms} ms`);
       this.error = undefined;
     } catch (err) {
-      this.fail(err);
+      // Closed by a settings change: the reopened index's sync covers these files.
+      if (!(err instanceof CancelledError)) this.fail(err);
     }
     this.emit();
   }
