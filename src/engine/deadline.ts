@@ -37,21 +37,21 @@ export function raceDeadline<T>(work: Promise<T>, ms: number, signal: AbortSigna
   });
 }
 
-/** Waits `ms`, or rejects as soon as `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects as soon as `signal` (if any) aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
+    if (signal?.aborted) {
       reject(abortReason(signal));
       return;
     }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(abortReason(signal));
+      reject(abortReason(signal!));
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sleep } from '../deadline';
 import { CancelledError, RagError } from '../errors';
 
 const LOCK_FILE = 'index.lock';
@@ -56,7 +57,7 @@ export async function acquireIndexLock(indexDir: string, options: LockOptions): 
       throw new RagError('index_locked',
         `Another workspace-rag process (pid ${holder?.pid ?? 'unknown'}) has been updating this index for a while. Wait for it to finish, or stop it, then try again.`, 'indexing');
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS, options.signal); // a cancelled run stops waiting at once
   }
 }
 
