@@ -45,19 +45,18 @@ suite('Workspace RAG extension', () => {
 
   test('the panel shows source cards before the first answer token, and the answer grows', async () => {
     const view = await openPanel();
+    // Record every rendering inside the page itself: polling from the test misses renderings on a busy machine.
+    await view.locator('#conversation').evaluate((conversation) => {
+      const states = (window.__renderings = []);
+      new MutationObserver(() => {
+        const turn = conversation.querySelector('.turn:last-of-type');
+        const text = turn?.querySelector('.answer')?.textContent?.trim() ?? '';
+        if (text && states.at(-1)?.text !== text) states.push({ cards: turn.querySelectorAll('.source').length, text });
+      }).observe(conversation, { childList: true, subtree: true, characterData: true });
+    });
     const turn = await askPanel('How long does a session last before login is needed again?');
-    const answer = turn.locator('.answer');
-    // Sample cards and answer together: the first time any answer text shows, cards are already there.
-    const states = [];
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const cards = await turn.locator('.source').count();
-      const text = (await answer.innerText().catch(() => '')).trim();
-      if (text && states.at(-1)?.text !== text) states.push({ cards, text });
-      if (text.includes('FAKE-LM-DONE')) break;
-      if (Date.now() > deadline) throw new Error(`no complete answer: ${JSON.stringify(states.at(-1))}`);
-      await page.waitForTimeout(40);
-    }
+    await sample(turn.locator('.answer'), { until: (t) => t.includes('FAKE-LM-DONE'), timeout: 45_000 });
+    const states = await view.locator('body').evaluate(() => window.__renderings);
     assert.ok(states[0].cards > 0, 'source cards were shown before the first token');
     assert.ok(states.length >= 3, `the answer grew over ${states.length} renderings`);
     assert.match(await turn.locator('.source .source-path').first().innerText(), /src\/auth\/session\.ts:\d+-\d+/);
