@@ -1,8 +1,8 @@
 // The sidebar panel: a question box, the answers as they stream, their sources as cards. Talks to the
 // extension only through the typed messages of webviewProtocol.ts. Text from files and from the model is
 // put in the page as text (textContent) or through the sanitising Markdown renderer, never as raw HTML.
-import type { ErrorEvent, RagEvent, SourceEvent } from '../src/engine/events';
-import { actionsFor, type ActionCommand, type HostMessage, type IndexView, type Turn, type WebviewMessage } from '../src/extension/webviewProtocol';
+import type { ErrorEvent, RagEvent, SourceEvent } from '../src/protocol/events';
+import { actionsFor, type ActionCommand, type HostMessage, type IndexView, type Turn, type WebviewMessage } from '../src/protocol/webview';
 import { renderMarkdown } from './markdown';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };

@@ -1,8 +1,9 @@
+import type { EmbedderConfig, IndexSummary } from '../protocol/indexing';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { IndexSummary } from '../engine/indexing/workspaceIndex';
+
 import { IndexClient } from '../engine/indexing/worker/indexClient';
-import type { EmbedderConfig } from '../engine/indexing/worker/protocol';
+
 import { CancelledError } from '../engine/errors';
 import { createWorkspaceRag } from '../engine/workspaceRag';
 import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';

@@ -1,4 +1,5 @@
-import type { IndexProgress } from '../engine/indexing/workspaceIndex';
+
+import type { IndexProgress } from '../protocol/indexing';
 import { formatCount } from './terminal';
 
 export const WAITING_MESSAGE = 'Waiting for another workspace-rag process to finish updating this index…';

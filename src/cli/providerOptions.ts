@@ -1,6 +1,7 @@
+import type { EmbedderConfig } from '../protocol/indexing';
 import type { ParseArgsConfig } from 'node:util';
 import { CancelledError } from '../engine/errors';
-import type { EmbedderConfig } from '../engine/indexing/worker/protocol';
+
 import { selectAutoProvider } from '../engine/providers/autoProvider';
 import { OllamaChat, normalizeOllamaHost } from '../engine/providers/ollamaProvider';
 import { OpenAIChat } from '../engine/providers/openaiProvider';

@@ -1,4 +1,4 @@
-import type { RagEvent, SourceEvent } from '../engine/events';
+import type { RagEvent, SourceEvent } from '../protocol/events';
 import { formatMs, type Styler } from './terminal';
 
 /**

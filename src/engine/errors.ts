@@ -1,11 +1,12 @@
-import type { Stage } from './events';
+import type { ErrorCode } from '../protocol/errorCodes';
+import type { Stage } from '../protocol/events';
 
 /**
  * An error that already says what happened and what to do about it. Providers and the index throw these;
  * the engine turns them into `error` events unchanged. `code` is stable and machine-readable.
  */
 export class RagError extends Error {
-  constructor(readonly code: string, message: string, readonly stage?: Stage, options?: { cause?: unknown }) {
+  constructor(readonly code: ErrorCode, message: string, readonly stage?: Stage, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RagError';
   }

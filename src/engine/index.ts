@@ -3,7 +3,7 @@ export { StreamingRag } from './streamingRag';
 export type { StreamingRagOptions, StreamOptions, QueryResult } from './streamingRag';
 export { defaultStreamConfig, DEFAULT_PROMPT_TEMPLATE } from './streamConfig';
 export type { StreamConfig } from './streamConfig';
-export type * from './events';
+export type * from '../protocol/events';
 export type { Llm, AsyncStreamingLlm, SyncStreamingLlm, Retriever } from './strategies';
 export { RagError } from './errors';
 export { buildPrompt } from './prompt';

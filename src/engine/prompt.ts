@@ -1,4 +1,4 @@
-import type { Source } from './events';
+import type { Source } from '../protocol/events';
 import type { StreamConfig } from './streamConfig';
 import { countTokens, truncateToTokens } from './tokens';
 

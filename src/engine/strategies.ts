@@ -1,4 +1,4 @@
-import type { ModelInfo, Source, Strategy } from './events';
+import type { ModelInfo, Source, Strategy } from '../protocol/events';
 import { sleep } from './deadline';
 
 /** A model that streams natively (Ollama, OpenAI-compatible servers, VS Code's chat model). */

@@ -1,4 +1,4 @@
-import type { ErrorEvent, ModelInfo, RagEvent, Source, Stage, StreamStats, Strategy } from './events';
+import type { ErrorEvent, ModelInfo, RagEvent, Source, Stage, StreamStats, Strategy } from '../protocol/events';
 import { CitationTracker } from './citations';
 import { raceDeadline } from './deadline';
 import { CancelledError, RagError, describeError, isAbortError } from './errors';
@@ -219,7 +219,7 @@ function toErrorEvent(err: unknown, stage: Stage, t: number): ErrorEvent {
   if (isAbortError(err)) return { type: 'error', t, stage, message: 'Stopped.', code: 'cancelled' };
   const what = stage === 'retrieval' ? 'Searching the index failed' : 'The model failed';
   const hint = stage === 'retrieval' ? 'Rebuild the index (Workspace RAG: Reindex Workspace, or `workspace-rag index`) and try again.' : 'Check the provider settings and try again.';
-  return { type: 'error', t, stage, message: `${what}: ${describeError(err)}. ${hint}`, code: `${stage}_failed` };
+  return { type: 'error', t, stage, message: `${what}: ${describeError(err)}. ${hint}`, code: stage === 'retrieval' ? 'retrieval_failed' : stage === 'indexing' ? 'index_failed' : 'generation_failed' };
 }
 
 function snippetOf(text: string): string {

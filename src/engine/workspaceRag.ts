@@ -1,4 +1,4 @@
-import type { Source } from './events';
+import type { Source } from '../protocol/events';
 import { DEFAULT_OFFLINE_NOTICE, extractiveAnswer } from './offline/extractiveAnswer';
 import type { Llm, Retriever } from './strategies';
 import type { StreamConfig } from './streamConfig';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RagEvent, StreamStats } from '../engine/events';
+import type { RagEvent, StreamStats } from '../protocol/events';
 import type { Turn } from '../engine/prompt';
 import { createWorkspaceRag } from '../engine/workspaceRag';
 import type { IndexManager } from './indexManager';

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { SourceEvent } from '../engine/events';
+import type { SourceEvent } from '../protocol/events';
 import type { Turn } from '../engine/prompt';
 import type { AnswerService } from './answerService';
 import { CitationLinker } from './citationLinks';
 import type { IndexManager } from './indexManager';
 import { resolveWorkspaceFile } from './openSource';
-import { actionsFor } from './webviewProtocol';
+import { actionsFor } from '../protocol/webview';
 
 export const PARTICIPANT_ID = 'workspace-rag.rag';
 export const OPEN_SOURCE_COMMAND = 'workspaceRag.openSource';

@@ -1,11 +1,12 @@
+import type { EmbedderConfig, IndexProgress, IndexSummary } from '../protocol/indexing';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/errors';
-import type { Source } from '../engine/events';
+import type { Source } from '../protocol/events';
 import { IndexClient } from '../engine/indexing/worker/indexClient';
-import type { EmbedderConfig } from '../engine/indexing/worker/protocol';
-import type { IndexProgress, IndexSummary } from '../engine/indexing/workspaceIndex';
+
+
 import type { Searchable } from '../engine/workspaceRag';
 import { filesExclude, type Settings } from './settings';
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { RagEvent } from '../engine/events';
+import type { RagEvent } from '../protocol/events';
 import type { Turn as HistoryTurn } from '../engine/prompt';
 import type { AnswerService } from './answerService';
 import type { IndexManager, IndexState } from './indexManager';
 import { describeProgress } from './indexManager';
 import { openSource } from './openSource';
-import { ACTION_COMMANDS, type HostMessage, type IndexView, type Turn, type WebviewMessage } from './webviewProtocol';
+import { ACTION_COMMANDS, type HostMessage, type IndexView, type Turn, type WebviewMessage } from '../protocol/webview';
 
 export const PANEL_VIEW_ID = 'workspaceRag.panel';
 

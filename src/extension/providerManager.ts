@@ -1,5 +1,6 @@
+import type { EmbedderConfig } from '../protocol/indexing';
 import * as vscode from 'vscode';
-import type { EmbedderConfig } from '../engine/indexing/worker/protocol';
+
 import { selectAutoProvider } from '../engine/providers/autoProvider';
 import { OllamaChat } from '../engine/providers/ollamaProvider';
 import { OpenAIChat } from '../engine/providers/openaiProvider';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { RagError } from '../engine/errors';
-import type { ModelInfo } from '../engine/events';
+import type { ModelInfo } from '../protocol/events';
 import type { AsyncStreamingLlm } from '../engine/strategies';
 
 /**

@@ -1,4 +1,4 @@
-import type { Source } from '../../src/engine/events';
+import type { Source } from '../../src/protocol/events';
 import type { AsyncStreamingLlm, Retriever, SyncStreamingLlm } from '../../src/engine/strategies';
 
 export function source(path: string, text = `text of ${path}`, startLine = 1): Source {

@@ -1,4 +1,4 @@
-import type { ErrorEvent, GenerationStartEvent, RagEvent } from '../../src/engine/events';
+import type { ErrorEvent, GenerationStartEvent, RagEvent } from '../../src/protocol/events';
 import type { StreamConfig } from '../../src/engine/streamConfig';
 import type { AsyncStreamingLlm } from '../../src/engine/strategies';
 import { StreamingRag } from '../../src/engine/streamingRag';

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { RagEvent } from '../../src/engine/events';
+import type { RagEvent } from '../../src/protocol/events';
 import { closedPort } from '../helpers/protocolServer';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { embedderConfig, readProviderFlags } from '../../src/cli/providerOptions';
 import { UsageError } from '../../src/cli/usageError';
-import type { ErrorEvent, RagEvent } from '../../src/engine/events';
+import type { ErrorEvent, RagEvent } from '../../src/protocol/events';
 import { startOllamaFake, type OllamaFake } from '../helpers/ollamaFake';
 import { startOpenAIFake, type OpenAIFake } from '../helpers/openaiFake';
 import { closedPort } from '../helpers/protocolServer';

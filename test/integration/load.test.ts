@@ -2,7 +2,7 @@
 // `ollama` client against a local protocol fake speaking Ollama's NDJSON. Rows of docs/reliability.md point here.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RagEvent } from '../../src/engine/events';
+import type { RagEvent } from '../../src/protocol/events';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
 import { OllamaChat } from '../../src/engine/providers/ollamaProvider';
 import { createWorkspaceRag } from '../../src/engine/workspaceRag';

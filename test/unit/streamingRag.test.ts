@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RagEvent } from '../../src/engine/events';
+import type { RagEvent } from '../../src/protocol/events';
 import { StreamingRag } from '../../src/engine/streamingRag';
 import { collect, fixedRetriever, scriptedLlm, source, syncLlm, waitForAbort } from '../helpers/engineFakes';
 

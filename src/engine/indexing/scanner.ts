@@ -1,3 +1,4 @@
+import { emptySkipCounts, type SkipCounts } from '../../protocol/indexing';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_EXCLUDES, IGNORE_FILES, globMatcher, isIgnoredByLayers, makeLayer, type IgnoreLayer } from './ignoreRules';
@@ -24,18 +25,6 @@ export interface ScannedFile {
 }
 
 /** Why files were left out, counted. */
-export interface SkipCounts {
-  ignored: number;
-  binary: number;
-  tooLarge: number;
-  minified: number;
-  unreadable: number;
-}
-
-export function emptySkipCounts(): SkipCounts {
-  return { ignored: 0, binary: 0, tooLarge: 0, minified: 0, unreadable: 0 };
-}
-
 export interface ScanResult {
   files: ScannedFile[];
   skipped: SkipCounts;

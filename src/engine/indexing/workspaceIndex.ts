@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, RagError } from '../errors';
-import type { Source } from '../events';
-import { mergeAdjacent, rankChunks, type RankingMode, type SearchFilter } from '../retrieval/hybridSearch';
+import type { Source } from '../../protocol/events';
+import { mergeAdjacent, rankChunks } from '../retrieval/hybridSearch';
+import type { RunOptions, SearchIndex, SearchOptions } from './searchIndex';
 import { acquireIndexLock } from '../store/indexLock';
 import { INDEX_FORMAT_VERSION, readManifest, rebuildReason, writeManifest, type Manifest } from '../store/manifest';
 import { Shard, type FileChange } from '../store/shard';
@@ -15,29 +16,10 @@ import { normalizeInPlace, type Embedder } from './embedder';
 import { classifyContent } from './fileContent';
 import { isBinaryPath } from './languages';
 import { OfflineEmbedder, headerOf } from './offlineEmbedder';
-import { DEFAULT_MAX_FILE_BYTES, PathFilter, emptySkipCounts, isPathIgnored, layersFor, scanWorkspace, type ScanOptions, type ScannedFile, type SkipCounts } from './scanner';
+import { DEFAULT_MAX_FILE_BYTES, PathFilter, isPathIgnored, layersFor, scanWorkspace, type ScanOptions, type ScannedFile } from './scanner';
+import { emptySkipCounts, type IndexProgress, type IndexState, type IndexSummary, type SkipCounts } from '../../protocol/indexing';
 
-/** What indexing reports while it runs, for progress lines, notifications and the panel. */
-export interface IndexProgress {
-  /** `waiting`: another process is writing this index; this run starts when it is done. */
-  phase: 'waiting' | 'scanning' | 'indexing' | 'saving' | 'done';
-  filesDone: number;
-  filesTotal: number;
-  chunks: number;
-}
-
-/** The result of one indexing run, as `workspace-rag index --json` prints it. */
-export interface IndexSummary {
-  files: number;
-  chunks: number;
-  /** Files (re-)embedded by this run. */
-  indexedFiles: number;
-  removedFiles: number;
-  skipped: SkipCounts;
-  ms: number;
-  embedder: string;
-  dimensions: number;
-}
+export type { IndexProgress, IndexSummary };
 
 export interface IndexOptions {
   /** The workspace folder. */
@@ -52,18 +34,6 @@ export interface IndexOptions {
   shards?: number;
   /** Warnings worth showing a user: repaired shards, rebuilds. */
   onWarning?: (message: string) => void;
-}
-
-export interface RunOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: IndexProgress) => void;
-}
-
-export interface SearchOptions {
-  k?: number;
-  signal?: AbortSignal;
-  filter?: SearchFilter;
-  mode?: RankingMode;
 }
 
 /**
@@ -95,7 +65,7 @@ interface PendingChunk {
  * catalog of file sizes, times and hashes beside each shard. Runs re-embed only new and changed files;
  * one job runs at a time and a second request joins it; questions use the last saved state meanwhile.
  */
-export class WorkspaceIndex {
+export class WorkspaceIndex implements SearchIndex {
   private shards: Shard[] = [];
   private manifest: Manifest | undefined;
   /** The vectors' dimension, once known (remote embedders tell it with their first answer). */
@@ -133,6 +103,15 @@ export class WorkspaceIndex {
 
   get embedderInfo(): { id: string; model: string; dimensions: number | undefined } {
     return { id: this.embedder.id, model: this.embedder.model, dimensions: this.dimensions };
+  }
+
+  get state(): IndexState {
+    return { files: this.fileCount, chunks: this.chunkCount, lastUpdated: this.updatedAt, embedder: this.embedderInfo };
+  }
+
+  /** Waits for the queued jobs; nothing else is held open in-process. */
+  async close(): Promise<void> {
+    await this.job;
   }
 
   /** Brings the whole index up to date with the workspace. A call while a sync runs joins that sync. */

@@ -1,4 +1,4 @@
-import type { Source } from '../events';
+import type { Source } from '../../protocol/events';
 import { termSet } from '../text/terms';
 
 /** The opening line of every offline answer when the caller has no more specific advice. */

@@ -1,5 +1,5 @@
 import { RagError } from '../errors';
-import type { ModelInfo } from '../events';
+import type { ModelInfo } from '../../protocol/events';
 import type { AsyncStreamingLlm } from '../strategies';
 import { OllamaChat, checkOllama, hasOllamaModel, normalizeOllamaHost, type OllamaChatOptions, type OllamaHealth } from './ollamaProvider';
 import { OpenAIChat, type OpenAIChatOptions } from './openaiProvider';

@@ -1,5 +1,5 @@
 import { Ollama } from 'ollama';
-import type { ModelInfo } from '../events';
+import type { ModelInfo } from '../../protocol/events';
 import type { AsyncStreamingLlm } from '../strategies';
 import { ollamaFetch } from './ollamaTransport';
 import { ProviderError, toProviderError, type ProviderTarget } from './providerErrors';

@@ -1,6 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { abortReason } from '../deadline';
-import type { ModelInfo } from '../events';
+import type { ModelInfo } from '../../protocol/events';
 import type { AsyncStreamingLlm } from '../strategies';
 import {
   HttpStatusError, InStreamError, ProviderError, StreamEndedEarlyError, parseRetryAfter, statusFailure, toProviderError, type ProviderTarget,

@@ -1,5 +1,6 @@
 import { RagError } from '../errors';
-import type { Stage } from '../events';
+import type { ErrorCode } from '../../protocol/errorCodes';
+import type { Stage } from '../../protocol/events';
 
 /**
  * Turns whatever a provider's client throws into a `ProviderError` whose message says what happened
@@ -7,7 +8,7 @@ import type { Stage } from '../events';
  * `unauthorized`, `rate_limited`, `server_error`, `stream_interrupted`, `bad_response`.
  */
 export class ProviderError extends RagError {
-  constructor(code: string, message: string, options: { stage?: Stage; cause?: unknown; retryAfterMs?: number; status?: number } = {}) {
+  constructor(code: ErrorCode, message: string, options: { stage?: Stage; cause?: unknown; retryAfterMs?: number; status?: number } = {}) {
     super(code, message, options.stage, { cause: options.cause });
     this.name = 'ProviderError';
     this.retryAfterMs = options.retryAfterMs;

@@ -1,17 +1,9 @@
 import picomatch from 'picomatch';
-import type { Source } from '../events';
+import type { Source } from '../../protocol/events';
+import type { RankingMode, SearchFilter } from '../indexing/searchIndex';
 import type { Shard } from '../store/shard';
 import type { ChunkMeta, ChunkRecord } from '../store/vectraShard';
 import { collectionStats, scoreBm25 } from './bm25';
-
-/** Narrows a search to some files: path globs (VS Code syntax) and/or language ids. */
-export interface SearchFilter {
-  paths?: string[];
-  languages?: string[];
-}
-
-/** Which rankings to use; both by default. Single rankings exist for the evaluation. */
-export type RankingMode = 'fused' | 'lexical' | 'vector';
 
 export interface RankedChunk {
   record: ChunkRecord;

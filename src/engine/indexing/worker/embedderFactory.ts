@@ -1,8 +1,9 @@
+import type { EmbedderConfig } from '../../../protocol/indexing';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Embedder } from '../embedder';
 import { OfflineEmbedder } from '../offlineEmbedder';
-import type { EmbedderConfig } from './protocol';
+
 import type * as RemoteEmbedders from './remoteEmbedders';
 
 /** Builds the embedder a config names. */

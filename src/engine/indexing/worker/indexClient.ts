@@ -1,9 +1,12 @@
+import type { EmbedderConfig, IndexProgress, IndexSummary } from '../../../protocol/indexing';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, RagError } from '../../errors';
-import type { Source, Stage } from '../../events';
-import type { IndexOptions, IndexProgress, IndexSummary, RunOptions, SearchOptions } from '../workspaceIndex';
-import type { EmbedderConfig, IndexState, SerializedError, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol';
+import { isErrorCode } from '../../../protocol/errorCodes';
+import type { Source, Stage } from '../../../protocol/events';
+import type { IndexOptions } from '../workspaceIndex';
+import type { RunOptions, SearchIndex, SearchOptions } from '../searchIndex';
+import type { IndexState, SerializedError, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol';
 
 export interface IndexClientOptions extends Omit<IndexOptions, 'embedder'> {
   embedder?: EmbedderConfig;
@@ -40,12 +43,12 @@ interface Pending {
  * thread dies (out of memory, a crash), pending calls fail with a clear error and the next call starts
  * a fresh thread on the index saved on disk.
  */
-export class IndexClient {
+export class IndexClient implements SearchIndex {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private state: IndexState | undefined;
+  private current: IndexState | undefined;
 
   private constructor(private readonly options: IndexClientOptions) {}
 
@@ -56,19 +59,23 @@ export class IndexClient {
   }
 
   get fileCount(): number {
-    return this.state?.files ?? 0;
+    return this.current?.files ?? 0;
   }
 
   get chunkCount(): number {
-    return this.state?.chunks ?? 0;
+    return this.current?.chunks ?? 0;
   }
 
   get lastUpdated(): number | undefined {
-    return this.state?.lastUpdated;
+    return this.current?.lastUpdated;
   }
 
   get embedderInfo(): IndexState['embedder'] | undefined {
-    return this.state?.embedder;
+    return this.current?.embedder;
+  }
+
+  get state(): IndexState {
+    return this.current ?? { files: 0, chunks: 0, lastUpdated: undefined, embedder: { id: this.options.embedder?.kind ?? 'offline', model: '', dimensions: undefined } };
   }
 
   sync(options: RunOptions = {}): Promise<IndexSummary> {
@@ -113,11 +120,11 @@ export class IndexClient {
       worker.on('message', (message: WorkerMessage) => {
         switch (message.type) {
           case 'ready':
-            this.state = message.state;
+            this.current = message.state;
             resolve();
             break;
           case 'state':
-            this.state = message.state;
+            this.current = message.state;
             break;
           case 'warning':
             onWarning?.(message.message);
@@ -180,7 +187,7 @@ export class IndexClient {
 
 function revive(error: SerializedError): Error {
   if (error.name === 'CancelledError' || error.code === 'cancelled') return new CancelledError();
-  if (error.code) return new RagError(error.code, error.message, error.stage as Stage | undefined);
+  if (isErrorCode(error.code)) return new RagError(error.code, error.message, error.stage as Stage | undefined);
   const revived = new Error(error.message);
   revived.name = error.name;
   return revived;

@@ -2,10 +2,11 @@
  * The index's own thread: scanning, chunking, embedding, saving and searching all run here, so a large
  * workspace never stalls the editor's extension host, and the heap limit the client sets bounds memory.
  */
+import type { IndexProgress, IndexSummary } from '../../../protocol/indexing';
 import { parentPort, workerData } from 'node:worker_threads';
 import { RagError } from '../../errors';
-import type { Source } from '../../events';
-import { WorkspaceIndex, type IndexProgress, type IndexSummary } from '../workspaceIndex';
+import type { Source } from '../../../protocol/events';
+import { WorkspaceIndex } from '../workspaceIndex';
 import { createEmbedder } from './embedderFactory';
 import type { IndexState, SerializedError, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol';
 
@@ -15,7 +16,7 @@ const post = (message: WorkerMessage) => port.postMessage(message);
 const running = new Map<number, AbortController>();
 
 function stateOf(index: WorkspaceIndex): IndexState {
-  return { files: index.fileCount, chunks: index.chunkCount, lastUpdated: index.lastUpdated, embedder: index.embedderInfo };
+  return index.state;
 }
 
 function serialize(err: unknown): SerializedError {

@@ -1,19 +1,9 @@
-import type { Source } from '../../events';
-import type { IndexOptions, IndexProgress, IndexSummary, SearchOptions } from '../workspaceIndex';
+import type { Source } from '../../../protocol/events';
+import type { EmbedderConfig, IndexProgress, IndexState, IndexSummary } from '../../../protocol/indexing';
+import type { IndexOptions } from '../workspaceIndex';
+import type { SearchOptions } from '../searchIndex';
 
-/** What the index looks like now, pushed to the client after opening and after every job. */
-export interface IndexState {
-  files: number;
-  chunks: number;
-  lastUpdated: number | undefined;
-  embedder: { id: string; model: string; dimensions: number | undefined };
-}
-
-/** How the worker builds its embedder: plain data, since functions cannot cross into a worker. */
-export type EmbedderConfig =
-  | { kind: 'offline' }
-  | { kind: 'ollama'; host?: string; model?: string }
-  | { kind: 'openai'; baseURL?: string; apiKey?: string; model?: string; keyHint?: string };
+export type { EmbedderConfig, IndexState };
 
 /** Everything the worker needs to open the index (`workerData`). */
 export interface WorkerSetup {

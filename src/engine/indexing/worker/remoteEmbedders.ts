@@ -3,10 +3,11 @@
  * the ollama and openai clients add megabytes to a thread's start-up heap, under its limit, and an
  * index that embeds offline never needs them.
  */
+import type { EmbedderConfig } from '../../../protocol/indexing';
 import { OllamaEmbedder } from '../../providers/ollamaEmbedder';
 import { OpenAIEmbedder } from '../../providers/openaiEmbedder';
 import type { Embedder } from '../embedder';
-import type { EmbedderConfig } from './protocol';
+
 
 export function createRemoteEmbedder(config: Exclude<EmbedderConfig, { kind: 'offline' }>): Embedder {
   switch (config.kind) {

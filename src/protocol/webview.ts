@@ -2,7 +2,7 @@
  * The messages between the extension and the sidebar panel, imported by both sides (types only on the
  * webview side, which must not pull in `vscode`). Answers travel as the engine's own events.
  */
-import type { ErrorEvent, RagEvent } from '../engine/events';
+import type { ErrorEvent, RagEvent } from './events';
 
 /** One question and everything its answer stream said so far. */
 export interface Turn {

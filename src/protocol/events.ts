@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errorCodes';
+
 /**
  * The event protocol shared by every surface (chat participant, webview, CLI `--json`, tests).
  * Each event is a flat object: `type`, `t` (ms since the stream started, monotonic) and its payload.
@@ -47,7 +49,7 @@ export interface GenerationDoneEvent {
   /** Source numbers the answer never cited, ascending. */
   uncited: number[];
 }
-export interface ErrorEvent { type: 'error'; t: number; stage: Stage; message: string; code: string }
+export interface ErrorEvent { type: 'error'; t: number; stage: Stage; message: string; code: ErrorCode }
 
 export type RagEvent =
   | RetrievalStartEvent | SourceEvent | RetrievalDoneEvent | GenerationStartEvent
