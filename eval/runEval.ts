@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../src/engine/indexing/workspaceIndex';
-import type { RankingMode } from '../src/engine/indexing/searchIndex';
+import type { RankingMode } from '../src/protocol/indexing';
 
 interface QuestionSet {
   package: string;
