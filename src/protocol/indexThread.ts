@@ -2,7 +2,8 @@
  * The messages between an index and the thread it runs on. Plain data only (they are structured-cloned),
  * and each request is paired with the type of its reply, so a client's calls return typed values.
  */
-import type { Source } from './events';
+import type { ErrorCode } from './errorCodes';
+import type { Source, Stage } from './events';
 import type {
   CandidateParams, Candidates, EmbedderConfig, IndexProgress, IndexState, IndexSummary, SearchParams, TermStats,
 } from './indexing';
@@ -84,8 +85,9 @@ export interface IndexReply<K extends IndexCall = IndexCall> {
 export interface SerializedError {
   name: string;
   message: string;
-  code?: string;
-  stage?: string;
+  /** Set for the engine's own errors (`RagError`). */
+  code?: ErrorCode;
+  stage?: Stage;
 }
 
 /** Thread → client. */

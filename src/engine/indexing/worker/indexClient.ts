@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Source, Stage } from '../../../protocol/events';
-import { isErrorCode } from '../../../protocol/errorCodes';
+import type { Source } from '../../../protocol/events';
 import type { Candidates, EmbedderConfig, IndexProgress, IndexState, IndexSummary, TermStats } from '../../../protocol/indexing';
 import {
   isReplyTo, type FromIndexThread, type IndexCall, type IndexCalls, type IndexReply, type IndexThreadSetup, type SerializedError, type ToIndexThread,
@@ -203,7 +202,7 @@ export class IndexClient implements SearchIndex {
 
 function revive(error: SerializedError): Error {
   if (error.name === 'CancelledError' || error.code === 'cancelled') return new CancelledError();
-  if (isErrorCode(error.code)) return new RagError(error.code, error.message, error.stage as Stage | undefined);
+  if (error.code) return new RagError(error.code, error.message, error.stage);
   const revived = new Error(error.message);
   revived.name = error.name;
   return revived;

@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IndexProgress } from '../../../protocol/indexing';
 import type { FromIndexThread, IndexCall, IndexCalls, IndexReply, IndexRequest, IndexThreadSetup, SerializedError, ToIndexThread } from '../../../protocol/indexThread';
-import { RagError } from '../../errors';
+import { isErrorCode } from '../../../protocol/errorCodes';
+import type { RagError } from '../../errors';
 import type { RunOptions } from '../searchIndex';
 import { WorkspaceIndex } from '../workspaceIndex';
 import { createEmbedder } from './embedderFactory';
@@ -38,10 +39,10 @@ async function answer<K extends IndexCall>(handle: Handlers, request: IndexReque
 }
 
 function serialize(err: unknown): SerializedError {
-  if (err instanceof Error) {
-    return { name: err.name, message: err.message, code: (err as RagError).code, stage: (err as RagError).stage };
-  }
-  return { name: 'Error', message: String(err) };
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  // Read by shape, not `instanceof`: the remote embedders are a bundle of their own, with their own RagError class.
+  const { code, stage } = err as Partial<RagError>;
+  return { name: err.name, message: err.message, code: isErrorCode(code) ? code : undefined, stage };
 }
 
 async function main(): Promise<void> {
