@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { Source } from '../../protocol/events';
 import type { Candidates, IndexState, IndexSummary, TermStats } from '../../protocol/indexing';
 import type { IndexSettings } from '../../protocol/indexThread';
-import { collectionStats, statsFromTermStats, termStatsOf, type CollectionStats } from '../retrieval/bm25';
-import { CANDIDATES, candidateOf, combineRankings, mergeAdjacent, rankShards, type RankingQuery } from '../retrieval/hybridSearch';
+import { collectionStats, statsFromTermStats, termStatsOf } from '../retrieval/bm25';
+import { CANDIDATES, candidateOf, combineRankings, mergeAdjacent, rankShards } from '../retrieval/hybridSearch';
 import type { IndexLock } from '../store/indexLock';
 import { readManifest } from '../store/manifest';
 import type { StoredIndex } from '../store/storedIndex';
@@ -84,7 +84,7 @@ export class WorkspaceIndex implements SearchIndex {
   /** Brings the whole index up to date with the workspace. A call while a sync runs joins that sync. */
   sync(options: RunOptions = {}): Promise<IndexSummary> {
     if (this.runningSync) return this.runningSync;
-    const run = this.write(options, async (job) => runSync(job, options));
+    const run = this.write(options, async (lock) => runSync(await this.job(lock, options.signal), options));
     this.runningSync = run;
     const clear = () => { if (this.runningSync === run) this.runningSync = undefined; };
     run.then(clear, clear);
@@ -93,14 +93,15 @@ export class WorkspaceIndex implements SearchIndex {
 
   /** Re-indexes the given files and drops the deleted ones (paths absolute or workspace-relative): the file watcher's entry. */
   updateFiles(changed: readonly string[], deleted: readonly string[], options: RunOptions = {}): Promise<IndexSummary> {
-    return this.write(options, (job) => runUpdate(job, changed, deleted, options));
+    return this.write(options, async (lock) => runUpdate(await this.job(lock, options.signal), changed, deleted, options));
   }
 
   /** The chunks that best answer a question, adjacent ones merged, best first. */
   async search(query: string, options: SearchOptions = {}): Promise<Source[]> {
-    const ranking = await this.rankingQuery(query, collectionStats(this.stored.postings), options);
-    const rankings = rankShards(this.stored.shards, ranking);
-    return mergeAdjacent(combineRankings(rankings, options.mode).slice(0, options.k ?? DEFAULT_SOURCES).map(candidateOf));
+    const vector = await this.queryVector(query, options);
+    const { filter, mode } = options;
+    const rankings = rankShards(this.stored.shards, { terms: terms(query), vector, stats: collectionStats(this.stored.postings), limit: CANDIDATES, filter, mode });
+    return mergeAdjacent(combineRankings(rankings, mode).slice(0, options.k ?? DEFAULT_SOURCES).map(candidateOf));
   }
 
   async termStats(query: string): Promise<TermStats> {
@@ -108,46 +109,49 @@ export class WorkspaceIndex implements SearchIndex {
   }
 
   async candidates(query: string, options: CandidateOptions): Promise<Candidates> {
-    const ranking = await this.rankingQuery(query, statsFromTermStats(options.stats), options);
-    const { lexical, vector } = rankShards(this.stored.shards, { ...ranking, limit: options.limit, pathPrefix: options.pathPrefix });
-    return { lexical: lexical.map(candidateOf), vector: vector.map(candidateOf) };
+    const vector = await this.queryVector(query, options);
+    const { stats, limit, filter, mode, pathPrefix } = options;
+    const rankings = rankShards(this.stored.shards, { terms: terms(query), vector, stats: statsFromTermStats(stats), limit, filter, mode, pathPrefix });
+    return { lexical: rankings.lexical.map(candidateOf), vector: rankings.vector.map(candidateOf) };
   }
 
   /** Deletes everything the index stored; the next sync starts from scratch. */
   clear(): Promise<void> {
-    return this.write({}, async (job) => {
-      await job.lock.verify();
+    return this.write({}, async (lock) => {
+      await lock.verify();
       await fs.rm(path.join(this.options.indexDir, 'manifest.json'), { force: true });
       await this.load(this.embedder.dimensions);
     });
   }
 
-  /** The question's terms and vector (unless only words are asked for, or there is nothing to compare with). */
-  private async rankingQuery(query: string, stats: CollectionStats, options: SearchOptions): Promise<RankingQuery> {
-    const vector = options.mode !== 'lexical' && this.chunkCount > 0
-      ? await embedQuery(this.embedder, query, options.signal, (message) => this.warn(message)) : undefined;
-    return { terms: terms(query), vector, stats, limit: CANDIDATES, filter: options.filter, mode: options.mode };
+  /** The question's vector, unless only words are asked for or there is nothing to compare it with. */
+  private async queryVector(query: string, options: SearchOptions): Promise<Float32Array | undefined> {
+    if (options.mode === 'lexical' || this.chunkCount === 0) return undefined;
+    return embedQuery(this.embedder, query, options.signal, (message) => this.warn(message));
   }
 
   /**
    * Runs a job that writes, in the write queue and under the lock. If another process saved the index
-   * meanwhile, it is reloaded first; a remote embedder is asked its dimension before the job starts.
+   * meanwhile, it is reloaded first.
    */
-  private write<T>(options: RunOptions, work: (job: IndexJob) => Promise<T>): Promise<T> {
+  private write<T>(options: RunOptions, work: (lock: IndexLock) => Promise<T>): Promise<T> {
     const onWait = () => options.onProgress?.({ phase: 'waiting', filesDone: 0, filesTotal: 0, chunks: this.chunkCount });
     return this.queue.run({ ...options, onWait }, async (lock) => {
       const onDisk = await readManifest(this.options.indexDir);
       if ((onDisk?.generation ?? 0) !== (this.stored.manifest?.generation ?? 0)) await this.load(this.stored.dimensions);
-      return work(await this.job(lock, options.signal));
+      return work(lock);
     });
   }
 
-  /** A job's context; learns the vectors' dimension first (a change rebuilds the index). */
+  /** A job's context; a remote embedder is asked its vectors' dimension first (a change rebuilds the index). */
   private async job(lock: IndexLock, signal?: AbortSignal): Promise<IndexJob> {
     let dimensions = this.stored.dimensions;
     if (this.embedder.dimensions === undefined || dimensions === undefined) {
       const [probe] = await this.embedder.embed(['dimension probe'], { signal });
-      if (probe.length !== dimensions) await this.load(probe.length);
+      if (probe.length !== dimensions) {
+        await lock.verify(); // a new dimension rebuilds: the old shards are deleted
+        await this.load(probe.length);
+      }
       dimensions = probe.length;
     }
     const { embedder, options } = this;

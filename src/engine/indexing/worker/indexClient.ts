@@ -70,10 +70,6 @@ export class IndexClient implements SearchIndex {
     return this.current?.lastUpdated;
   }
 
-  get embedderInfo(): IndexState['embedder'] | undefined {
-    return this.current?.embedder;
-  }
-
   get state(): IndexState {
     return this.current ?? { files: 0, chunks: 0, lastUpdated: undefined, embedder: { id: this.options.embedder?.kind ?? 'offline', model: '', dimensions: undefined } };
   }
