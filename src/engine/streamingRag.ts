@@ -1,5 +1,5 @@
 import type { ErrorEvent, ModelInfo, RagEvent, Source, Stage, StreamStats, Strategy } from '../protocol/events';
-import { CitationTracker } from './citations';
+import { CitationScanner, type CitationMark } from './citations';
 import { raceDeadline } from './deadline';
 import { CancelledError, RagError, describeError, isAbortError } from './errors';
 import { buildPrompt, type Turn } from './prompt';
@@ -137,11 +137,23 @@ export class StreamingRag {
       let announced = this.modelInfo();
       yield emit({ type: 'generation_start', t: elapsed(), strategy: this.strategy, ...announced, promptTokens: built.promptTokens });
 
-      const citations = new CitationTracker();
+      const citations = new CitationScanner();
       const cited = new Set<number>();
       let tokens = 0;
       let ttftMs: number | null = null;
       let iterator: AsyncIterator<string> | undefined;
+      // Citation events come just before the token holding their mark, so a surface links it as it shows it.
+      const release = function* (shown: { text: string; marks: CitationMark[] }): Generator<RagEvent> {
+        for (const mark of shown.marks) {
+          for (const index of mark.numbers) {
+            cited.add(index);
+            yield emit({ type: 'citation', t: elapsed(), index, valid: index >= 1 && index <= built.sources.length, offset: mark.offset, length: mark.length });
+          }
+        }
+        if (shown.text.length === 0) return;
+        ttftMs ??= elapsed();
+        yield emit({ type: 'token', t: elapsed(), text: shown.text });
+      };
       try {
         iterator = openTokenStream(this.strategy, this.llm, this.retriever,
           { prompt: built.prompt, query, sources: built.sources, signal: controller.signal }, this.config);
@@ -157,7 +169,6 @@ export class StreamingRag {
           const text = typeof next.value === 'string' ? next.value : String(next.value ?? '');
           if (text.length === 0) continue;
           if (tokens === 0) {
-            ttftMs = elapsed();
             // An automatic provider choice may have fallen back before the first token: say who really answers.
             const actual = this.modelInfo();
             if (actual.provider !== announced.provider || actual.model !== announced.model) {
@@ -167,15 +178,12 @@ export class StreamingRag {
           }
           tokens++;
           this.counters.totalTokens++;
-          yield emit({ type: 'token', t: elapsed(), text });
-          for (const index of citations.push(text)) {
-            if (cited.has(index)) continue;
-            cited.add(index);
-            yield emit({ type: 'citation', t: elapsed(), index, valid: index >= 1 && index <= built.sources.length });
-          }
+          yield* release(citations.push(text));
         }
+        yield* release(citations.flush());
       } catch (err) {
         controller.abort(err);
+        yield* release(citations.flush()); // the text so far stays, whole
         yield fail(err);
         return;
       } finally {
