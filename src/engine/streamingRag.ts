@@ -1,5 +1,6 @@
 import type { ErrorEvent, ModelInfo, RagEvent, Source, Stage, StreamStats, Strategy } from '../protocol/events';
 import { CitationScanner, type CitationMark } from './citations';
+import { StreamStatsCounter } from './streamStats';
 import { raceDeadline } from './deadline';
 import { CancelledError, RagError, describeError, isAbortError } from './errors';
 import { buildPrompt, type Turn } from './prompt';
@@ -14,6 +15,8 @@ export interface StreamingRagOptions {
   onToken?: (text: string) => void;
   /** Called with every event before it is yielded. */
   onEvent?: (event: RagEvent) => void;
+  /** Where statistics accumulate; a session shares one across the engines of its questions. */
+  stats?: StreamStatsCounter;
 }
 
 export interface StreamOptions {
@@ -41,7 +44,7 @@ export class StreamingRag {
   private readonly llm: Llm | undefined;
   private readonly onToken?: (text: string) => void;
   private readonly onEvent?: (event: RagEvent) => void;
-  private readonly counters = { totalStreams: 0, totalTokens: 0, totalErrors: 0, completed: 0, latencySum: 0 };
+  private readonly counters: StreamStatsCounter;
 
   constructor(options: StreamingRagOptions) {
     if (!options || !options.retriever || typeof options.retriever.retrieve !== 'function') {
@@ -53,16 +56,11 @@ export class StreamingRag {
     this.strategy = selectStrategy(options.llm, options.retriever);
     this.onToken = options.onToken;
     this.onEvent = options.onEvent;
+    this.counters = options.stats ?? new StreamStatsCounter();
   }
 
   get stats(): StreamStats {
-    const c = this.counters;
-    return {
-      totalStreams: c.totalStreams,
-      totalTokens: c.totalTokens,
-      totalErrors: c.totalErrors,
-      avgLatencyMs: c.completed === 0 ? 0 : Math.round((c.latencySum / c.completed) * 100) / 100,
-    };
+    return this.counters.snapshot;
   }
 
   /** The answer's text only, token by token. */
@@ -193,8 +191,7 @@ export class StreamingRag {
       const totalMs = elapsed();
       const valid = [...cited].filter((i) => i >= 1 && i <= built.sources.length).sort((a, b) => a - b);
       const uncited = built.sources.map((_, i) => i + 1).filter((i) => !cited.has(i));
-      this.counters.completed++;
-      this.counters.latencySum += totalMs;
+      this.counters.complete(totalMs);
       yield emit({ type: 'generation_done', t: totalMs, totalMs, ttftMs, tokens, cited: valid, uncited });
     } finally {
       options.signal?.removeEventListener('abort', forwardAbort);

@@ -12,7 +12,7 @@ import { suite, suiteSetup, suiteTeardown, test } from './tdd';
 const CANARY = 'sk-canary-e2e-91c4d7a2f06b-DO-NOT-LEAK';
 
 interface Api {
-  providers: { setApiKey(key: string | undefined): Promise<void> };
+  setApiKey(key: string | undefined): Promise<void>;
   storagePath: string;
 }
 
@@ -82,16 +82,16 @@ suite('Workspace RAG: hardening in the extension host', () => {
     suiteTeardown(async () => {
       await config().update('provider', undefined, vscode.ConfigurationTarget.Workspace);
       await config().update('openai.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
-      await api.providers.setApiKey(undefined);
+      await api.setApiKey(undefined);
       fake.close();
     });
 
     test('answers with the key from SecretStorage, and a rejected key is reported without being shown', async () => {
-      await api.providers.setApiKey(CANARY);
+      await api.setApiKey(CANARY);
       const ok = await askChat('@rag how long does a session last?') as RagResult;
       assert.equal(ok.metadata.provider, 'openai', JSON.stringify(ok));
       assert.ok(fake.keys.includes(CANARY), 'the key reached the server');
-      await api.providers.setApiKey(`${CANARY}-revoked`);
+      await api.setApiKey(`${CANARY}-revoked`);
       const refused = await askChat('@rag how long does a session last?') as RagResult;
       assert.equal(refused.metadata.error, 'unauthorized');
       assert.ok(!JSON.stringify([ok, refused]).includes(CANARY), 'not in the chat results');

@@ -5,8 +5,7 @@ import { activate, askChat, commandsStartingWith, fakeLmRecords, fixtureUri, wai
 import { suite, suiteSetup, test } from './tdd';
 
 interface Api {
-  index: { state: { files: number; chunks: number; error?: string }; search(q: string, o?: { k?: number }): Promise<{ path: string; startLine: number }[]> };
-  answers: { stats: { totalStreams: number } };
+  session: { state: { files: number; chunks: number }; search(q: string, o?: { k?: number }): Promise<{ path: string; startLine: number }[]> };
 }
 
 interface RagResult extends vscode.ChatResult {
@@ -30,8 +29,8 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
   test('Reindex Workspace indexes the fixture and the index answers searches', async () => {
     const summaries = await vscode.commands.executeCommand<{ files: number; chunks: number }[]>('workspaceRag.reindex');
     assert.ok(summaries && summaries[0].files >= 6, JSON.stringify(summaries));
-    assert.equal(api.index.state.chunks, summaries[0].chunks);
-    const [best] = await api.index.search('how long does a session last', { k: 3 });
+    assert.equal(api.session.state.chunks, summaries[0].chunks);
+    const [best] = await api.session.search('how long does a session last', { k: 3 });
     assert.equal(best.path, 'src/auth/session.ts');
   });
 
@@ -53,14 +52,14 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
   test('re-indexes a saved file through the file watcher', async () => {
     const uri = fixtureUri('src/notes/watcher.ts');
     await vscode.workspace.fs.writeFile(uri, Buffer.from('// The quokka cache warms up at dawn.\nexport const QUOKKA_WARMUP = true;\n'));
-    await waitFor('the new file in search results', async () => (await api.index.search('quokka warmup dawn', { k: 1 }))[0]?.path === 'src/notes/watcher.ts', { timeout: 20_000 });
+    await waitFor('the new file in search results', async () => (await api.session.search('quokka warmup dawn', { k: 1 }))[0]?.path === 'src/notes/watcher.ts', { timeout: 20_000 });
     await vscode.workspace.fs.delete(uri);
-    await waitFor('the deleted file gone from search results', async () => (await api.index.search('quokka warmup dawn', { k: 1 }))[0]?.path !== 'src/notes/watcher.ts', { timeout: 20_000 });
+    await waitFor('the deleted file gone from search results', async () => (await api.session.search('quokka warmup dawn', { k: 1 }))[0]?.path !== 'src/notes/watcher.ts', { timeout: 20_000 });
   });
 
   test('an exclude setting takes effect: the excluded folder leaves the index, and comes back', async () => {
     const config = vscode.workspace.getConfiguration('workspaceRag');
-    const docsFound = async () => (await api.index.search('rendering notes inert markup', { k: 8 })).some((r) => r.path.startsWith('docs/'));
+    const docsFound = async () => (await api.session.search('rendering notes inert markup', { k: 8 })).some((r) => r.path.startsWith('docs/'));
     await waitFor('docs/ in the index', docsFound, { timeout: 20_000 });
     await config.update('exclude', ['docs/**'], vscode.ConfigurationTarget.Workspace);
     try {
