@@ -8,7 +8,7 @@ import type { Turn } from '../prompt';
 import type { AsyncStreamingLlm, Retriever } from '../strategies';
 import { StreamingRag } from '../streamingRag';
 import { StreamStatsCounter } from '../streamStats';
-import { FolderIndexes, openThreadIndex, type FolderConfig, type IndexSettings, type OpenIndex } from './folderIndexes';
+import { FolderIndexes, threadIndexes, type FolderConfig, type IndexSettings, type OpenIndex } from './folderIndexes';
 import { chooseModel, describeProviders, type ModelChoice, type ProviderSettings } from './providerChoice';
 
 /** Passages retrieved per question unless a surface asks otherwise: room for several files, within a small model's window. */
@@ -79,7 +79,7 @@ export class AnswerSession {
 
   constructor(config: SessionConfig) {
     this.config = config;
-    this.indexes = new FolderIndexes(config.folders, config.index ?? {}, config.openIndex ?? openThreadIndex,
+    this.indexes = new FolderIndexes(config.folders, config.index ?? {}, config.openIndex ?? threadIndexes(),
       () => this.notify(), (message) => this.config.log?.warn(message));
   }
 
