@@ -114,7 +114,8 @@ suite('Workspace RAG: hardening in the extension host', () => {
       await api.setApiKey(undefined);
       await config().update('embeddings', 'openai', vscode.ConfigurationTarget.Workspace);
       try {
-        await waitFor('the index asking for embeddings without a key', () => fake.embedKeys.includes(''), { timeout: 20_000 });
+        await waitFor('the index asking for embeddings, refused without the key', () => fake.embedKeys.length > 0, { timeout: 20_000 });
+        assert.ok(!fake.embedKeys.includes(CANARY));
         await api.setApiKey(CANARY);
         await waitFor('embeddings requested with the new key', () => fake.embedKeys.includes(CANARY), { timeout: 20_000 });
       } finally {
