@@ -20,7 +20,7 @@ export function packageRoot(name: string): string {
  */
 export function ensureCorpus(pins: Record<string, string>): void {
   const stamp = path.join(CORPUS_DIR, 'installed.json');
-  const wanted = JSON.stringify(pins);
+  const wanted = JSON.stringify(Object.fromEntries(Object.entries(pins).sort()));
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
   mkdirSync(CORPUS_DIR, { recursive: true });
   writeFileSync(path.join(CORPUS_DIR, 'package.json'), JSON.stringify({ name: 'eval-corpus', private: true, dependencies: pins }, null, 2));

@@ -3,8 +3,7 @@
  * extractive answer. What is measured is the file of the first passage the answer quotes: the source of
  * the first `[n]` in its text.
  */
-import type { SearchIndex } from '../src/engine/indexing/searchIndex';
-import { createWorkspaceRag } from '../src/engine/workspaceRag';
+import { createWorkspaceRag, type Searchable } from '../src/engine/workspaceRag';
 
 /** Sources retrieved per question, as the CLI's `ask` does by default. */
 const ASK_SOURCES = 8;
@@ -17,7 +16,7 @@ export interface OfflineQuote {
 /** A citation as the answer writes it; `\[1]` is a bracket quoted from a file, not a citation. */
 const CITATION = /(?<!\\)\[(\d+)\]/;
 
-export async function offlineFirstQuote(index: SearchIndex, question: string): Promise<OfflineQuote> {
+export async function offlineFirstQuote(index: Searchable, question: string): Promise<OfflineQuote> {
   const rag = createWorkspaceRag({ index, k: ASK_SOURCES, config: { simDelay: 0 } });
   const sources = new Map<number, string>();
   let answer = '';
