@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { GrepFiles } from '../../eval/baselines/grepFiles';
 import { PlainBm25 } from '../../eval/baselines/plainBm25';
 import { firstAnswerRank, score } from '../../eval/metrics';
-import { offlineFirstQuote } from '../../eval/offlineAnswer';
+import { OfflineAnswers } from '../../eval/offlineAnswer';
+import type { SearchIndex } from '../../src/engine/indexing/searchIndex';
 import type { Source } from '../../src/protocol/events';
 
 const files = [
@@ -46,19 +47,19 @@ describe('the evaluation scores', () => {
 
 describe("the offline answer's first quote", () => {
   const source = (path: string, text: string): Source => ({ path, startLine: 1, endLine: text.split('\n').length, score: 1, text });
+  /** An index that is already built and returns these sources for any question. */
+  const indexOf = (sources: Source[]) => ({ state: { chunks: sources.length }, search: async () => sources, close: async () => undefined }) as unknown as SearchIndex;
 
   it('is the file of the first citation in the answer, not of a bracketed number quoted from a file', async () => {
-    const index = {
-      search: async () => [
-        source('docs/retries.md', 'The retry limit [2] is three attempts.'),
-        source('lib/other.js', 'const unrelated = 1'),
-      ],
-    };
-    assert.deepEqual(await offlineFirstQuote(index, 'What is the retry limit?'), { firstQuotedPath: 'docs/retries.md' });
+    const offline = new OfflineAnswers(indexOf([
+      source('docs/retries.md', 'The retry limit [2] is three attempts.'),
+      source('lib/other.js', 'const unrelated = 1'),
+    ]));
+    assert.deepEqual(await offline.firstQuote('What is the retry limit?'), { firstQuotedPath: 'docs/retries.md' });
   });
 
   it('is null when the answer quotes nothing', async () => {
-    const index = { search: async () => [source('lib/other.js', 'const unrelated = 1')] };
-    assert.deepEqual(await offlineFirstQuote(index, 'What is the retry limit?'), { firstQuotedPath: null });
+    const offline = new OfflineAnswers(indexOf([source('lib/other.js', 'const unrelated = 1')]));
+    assert.deepEqual(await offline.firstQuote('What is the retry limit?'), { firstQuotedPath: null });
   });
 });
