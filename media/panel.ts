@@ -1,9 +1,11 @@
 // The sidebar panel: a question box, the answers as they stream, their sources as cards. Talks to the
-// extension only through the typed messages of webviewProtocol.ts. Text from files and from the model is
+// extension only through the typed messages of src/protocol/webview.ts. Text from files and from the model is
 // put in the page as text (textContent) or through the sanitising Markdown renderer, never as raw HTML.
+import { CitationSpans } from '../src/protocol/citationSpans';
+import { actionsFor, type UserAction } from '../src/protocol/errorCodes';
 import type { ErrorEvent, RagEvent, SourceEvent } from '../src/protocol/events';
-import { actionsFor, type ActionCommand, type HostMessage, type IndexView, type Turn, type WebviewMessage } from '../src/protocol/webview';
-import { renderMarkdown } from './markdown';
+import type { HostMessage, IndexView, Turn, WebviewMessage } from '../src/protocol/webview';
+import { renderAnswer } from './markdown';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
 const vscode = acquireVsCodeApi();
@@ -28,6 +30,8 @@ interface TurnView {
   answer: HTMLElement;
   meta: HTMLElement;
   text: string;
+  /** Where the engine said the answer's citations are. */
+  citations: CitationSpans;
   /** Whether the answer needs rendering at the next animation frame. */
   dirty: boolean;
 }
@@ -104,9 +108,9 @@ conversation.addEventListener('click', (event) => {
   const target = event.target as HTMLElement;
   const cite = target.closest<HTMLElement>('.cite');
   const card = target.closest<HTMLElement>('.source');
-  const action = target.closest<HTMLElement>('[data-command]');
+  const action = target.closest<HTMLElement>('[data-action]');
   if (action) {
-    post({ type: 'command', command: action.dataset.command as ActionCommand });
+    post({ type: 'action', action: JSON.parse(action.dataset.action!) as UserAction });
     return;
   }
   if (cite) {
@@ -143,6 +147,9 @@ function showIndex(index: IndexView): void {
     const updated = index.lastUpdated ? ` · updated ${new Date(index.lastUpdated).toLocaleTimeString()}` : '';
     indexLine.textContent = `${index.files.toLocaleString()} files · ${index.chunks.toLocaleString()} chunks${updated}`;
   }
+  // The newest problem the index reported (a damaged part repaired), until a reload.
+  indexLine.title = index.warnings.join('\n');
+  indexLine.classList.toggle('warning', index.warnings.length > 0 && !index.error);
 }
 
 function addTurn(turn: Turn): void {
@@ -158,7 +165,7 @@ function addTurn(turn: Turn): void {
   const meta = element('div', 'meta');
   root.append(question, sources, answer, meta);
   conversation.append(root);
-  const view: TurnView = { turn: { ...turn, events: [] }, root, sources, answer, meta, text: '', dirty: false };
+  const view: TurnView = { turn: { ...turn, events: [] }, root, sources, answer, meta, text: '', citations: new CitationSpans(), dirty: false };
   views.set(turn.id, view);
   for (const e of turn.events) apply(view, e);
   root.scrollIntoView({ block: 'end' });
@@ -183,7 +190,7 @@ function apply(view: TurnView, event: RagEvent): void {
       requestRender();
       break;
     case 'citation':
-      if (!event.valid) view.meta.dataset.invalid = 'true';
+      view.citations.add(event);
       break;
     case 'generation_done':
       view.meta.textContent += ` · ${Math.round(event.totalMs)} ms`;
@@ -204,21 +211,10 @@ function requestRender(): void {
     for (const view of views.values()) {
       if (!view.dirty) continue;
       view.dirty = false;
-      view.answer.innerHTML = renderMarkdown(view.text); // sanitised: see markdown.ts
-      markInvalidCitations(view);
+      view.answer.innerHTML = renderAnswer(view.text, view.citations); // sanitised: see markdown.ts
       if (view.turn.id === streamingTurn) view.root.scrollIntoView({ block: 'end' });
     }
   });
-}
-
-function markInvalidCitations(view: TurnView): void {
-  const known = new Set(view.turn.events.filter((e): e is SourceEvent => e.type === 'source').map((e) => String(e.index)));
-  for (const chip of view.answer.querySelectorAll<HTMLElement>('.cite')) {
-    if (!known.has(chip.dataset.cite ?? '')) {
-      chip.classList.add('invalid');
-      chip.title = 'No source has this number';
-    }
-  }
 }
 
 function sourceCard(event: SourceEvent): HTMLElement {
@@ -250,11 +246,11 @@ function errorBox(event: ErrorEvent): HTMLElement {
   message.textContent = event.code === 'cancelled' ? 'Stopped.' : event.message;
   box.append(message);
   const actions = element('div', 'error-actions');
-  for (const action of actionsFor(event)) {
+  for (const action of actionsFor(event.code)) {
     const button = element('button', 'secondary') as HTMLButtonElement;
     button.type = 'button';
     button.textContent = action.label;
-    button.dataset.command = action.command;
+    button.dataset.action = JSON.stringify(action);
     actions.append(button);
   }
   if (actions.childElementCount > 0) box.append(actions);

@@ -1,23 +1,20 @@
-import type { EmbedderConfig, IndexSummary } from '../protocol/indexing';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-
-import { IndexClient } from '../engine/indexing/worker/indexClient';
-
+import type { IndexSummary } from '../protocol/indexing';
 import { CancelledError } from '../engine/errors';
-import { createWorkspaceRag } from '../engine/workspaceRag';
+import { AnswerSession } from '../engine/session/answerSession';
 import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';
 import { defaultIndexDir } from './paths';
 import { progressLine } from './progress';
-import { createChatModel, embedderConfig } from './providerOptions';
+import { embedderConfig, providerSettings } from './providerOptions';
 import { AnswerPrinter } from './render';
 import { formatCount, formatMs, styler } from './terminal';
 
 /** Exit codes: 0 success, 1 failure (including an answer that ended in an error), 2 usage, 130 interrupted. */
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-const OFFLINE_NOTICE = '_No language model is configured, so this answer quotes the most relevant lines of the workspace. '
-  + 'For written answers, run Ollama (`ollama serve`) or set `OPENAI_API_KEY`._';
+/** How a user of the command line gets written answers, for the offline answer's first line. */
+const OFFLINE_HINT = 'For written answers, run Ollama (`ollama serve`) or set `OPENAI_API_KEY`.';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseCommandLine>;
@@ -68,29 +65,36 @@ async function resolveWorkspace(parsed: ParsedCommand): Promise<string> {
   return workspace;
 }
 
-/**
- * Opens the index (on its own thread) and brings it up to date, with a progress line on a terminal, then
- * runs `use` and closes the index.
- */
-async function withFreshIndex<T>(workspace: string, indexDir: string, embedder: EmbedderConfig, use: (index: IndexClient, summary: IndexSummary) => Promise<T>,
-  signal?: AbortSignal): Promise<T> {
-  const index = await IndexClient.open({ root: workspace, indexDir, embedder, onWarning: (message) => process.stderr.write(`workspace-rag: ${message}\n`) });
+/** The answer session for one command: this folder, its index in the cache, the flags and the environment. */
+function openSession(parsed: ParsedCommand, workspace: string, indexDir: string): AnswerSession {
+  return new AnswerSession({
+    folders: [{ name: path.basename(workspace), root: workspace, indexDir }],
+    index: { embedder: embedderConfig(parsed.providers, process.env) },
+    providers: providerSettings(parsed.providers, process.env),
+    k: parsed.k,
+    offlineHint: OFFLINE_HINT,
+    log: { info: () => undefined, warn: (message) => process.stderr.write(`workspace-rag: ${message}\n`) },
+  });
+}
+
+/** Brings the index up to date with a progress line on a terminal, then runs `use` and closes the session. */
+async function withFreshIndex<T>(session: AnswerSession, use: (summary: IndexSummary) => Promise<T>, signal?: AbortSignal): Promise<T> {
   try {
     const progress = progressLine(process.stderr);
-    let summary: IndexSummary;
+    let summaries: IndexSummary[];
     try {
-      summary = await index.sync({ signal, onProgress: progress.update });
+      summaries = await session.reindex({ signal, onProgress: progress.update });
     } finally {
       progress.clear();
     }
-    return await use(index, summary);
+    return await use(summaries[0]);
   } finally {
-    await index.close();
+    await session.close();
   }
 }
 
 async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
-  const summary = await withFreshIndex(workspace, indexDir, embedderConfig(parsed.providers, process.env), async (_, s) => s);
+  const summary = await withFreshIndex(openSession(parsed, workspace, indexDir), async (s) => s);
   if (parsed.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
     return EXIT.ok;
@@ -106,8 +110,8 @@ async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: stri
 }
 
 async function runSearch(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
-  const results = await withFreshIndex(workspace, indexDir, embedderConfig(parsed.providers, process.env),
-    (index) => index.search(parsed.question!, { k: parsed.k ?? 8 }));
+  const session = openSession(parsed, workspace, indexDir);
+  const results = await withFreshIndex(session, () => session.search(parsed.question!));
   if (parsed.json) {
     const rows = results.map(({ path: p, startLine, endLine, score }) => ({ path: p, startLine, endLine, score: round(score) }));
     process.stdout.write(JSON.stringify(rows) + '\n');
@@ -128,16 +132,16 @@ async function runAsk(parsed: ParsedCommand, workspace: string, indexDir: string
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   try {
-    // The provider check (auto: at most 1.5 s) runs while the index is brought up to date.
-    const choosing = createChatModel(parsed.providers, process.env, { signal: controller.signal });
+    const session = openSession(parsed, workspace, indexDir);
+    // The provider check (auto: at most 1.5 s, then remembered for the question) runs while the index is brought up to date.
+    const choosing = session.whoAnswers(controller.signal);
     choosing.catch(() => undefined);
-    return await withFreshIndex(workspace, indexDir, embedderConfig(parsed.providers, process.env), async (index) => {
-      const { llm, notes } = await choosing;
+    return await withFreshIndex(session, async () => {
       const printer = new AnswerPrinter(process.stdout, process.stderr, styler(process.stdout));
-      if (!parsed.json) printer.notes(notes);
-      const rag = createWorkspaceRag({ index, llm, k: parsed.k ?? 8, offlineNotice: OFFLINE_NOTICE });
+      const choice = await choosing.catch(() => undefined);
+      if (!parsed.json && choice?.provider === 'offline') printer.notes(choice.notes);
       let outcome: number = EXIT.failed;
-      for await (const event of rag.events(parsed.question!, { signal: controller.signal })) {
+      for await (const event of session.ask(parsed.question!, { signal: controller.signal })) {
         if (parsed.json) process.stdout.write(JSON.stringify(event) + '\n');
         else printer.print(event);
         if (event.type === 'generation_done') outcome = EXIT.ok;

@@ -1,11 +1,8 @@
 import type { EmbedderConfig } from '../protocol/indexing';
 import type { ParseArgsConfig } from 'node:util';
-import { CancelledError } from '../engine/errors';
 
-import { selectAutoProvider } from '../engine/providers/autoProvider';
-import { OllamaChat, normalizeOllamaHost } from '../engine/providers/ollamaProvider';
-import { OpenAIChat } from '../engine/providers/openaiProvider';
-import type { AsyncStreamingLlm } from '../engine/strategies';
+import { normalizeOllamaHost } from '../engine/providers/ollamaProvider';
+import type { ProviderSettings } from '../engine/session/providerChoice';
 import { UsageError } from './usageError';
 
 export const PROVIDERS = ['auto', 'offline', 'ollama', 'openai'] as const;
@@ -85,36 +82,14 @@ function resolve(flags: ProviderFlags, env: ProviderEnv) {
   return { ollamaHost, baseURL, apiKey: nonEmpty(env.OPENAI_API_KEY) };
 }
 
-export interface ChatModelChoice {
-  /** Undefined for the offline answer. */
-  llm: AsyncStreamingLlm | undefined;
-  /** Why `auto` answers offline, for people; empty otherwise. */
-  notes: string[];
-}
-
-/**
- * The model `ask` streams from. `auto` checks Ollama first (1.5 s at most) and falls back as the design
- * says; `ollama` and `openai` are taken as asked, so their failures show as error events.
- */
-export async function createChatModel(flags: ProviderFlags, env: ProviderEnv, options: { signal?: AbortSignal } = {}): Promise<ChatModelChoice> {
+/** The session's provider settings: flags over the environment; the key only from OPENAI_API_KEY. */
+export function providerSettings(flags: ProviderFlags, env: ProviderEnv): ProviderSettings {
   const { ollamaHost, baseURL, apiKey } = resolve(flags, env);
-  const ollama = { host: ollamaHost, model: flags.model };
-  const openai = { apiKey, baseURL, model: flags.model, keyHint: CLI_KEY_HINT };
-  switch (flags.provider) {
-    case 'offline':
-      return { llm: undefined, notes: [] };
-    case 'ollama':
-      return { llm: new OllamaChat(ollama), notes: [] };
-    case 'openai':
-      return { llm: new OpenAIChat(openai), notes: [] };
-    case 'auto': {
-      // Ctrl-C during the health check is an interruption like any other (exit 130), not a failure.
-      const selection = await selectAutoProvider({ ollama, openai, signal: options.signal }).catch((err: unknown) => {
-        throw options.signal?.aborted ? new CancelledError() : err;
-      });
-      return { llm: selection.llm, notes: selection.llm ? [] : selection.skipped };
-    }
-  }
+  return {
+    choice: flags.provider,
+    ollama: { host: ollamaHost, model: flags.model },
+    openai: { apiKey, baseURL, model: flags.model, keyHint: CLI_KEY_HINT },
+  };
 }
 
 /**

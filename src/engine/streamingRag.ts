@@ -1,5 +1,6 @@
 import type { ErrorEvent, ModelInfo, RagEvent, Source, Stage, StreamStats, Strategy } from '../protocol/events';
-import { CitationTracker } from './citations';
+import { CitationScanner, type CitationMark } from './citations';
+import { StreamStatsCounter } from './streamStats';
 import { raceDeadline } from './deadline';
 import { CancelledError, RagError, describeError, isAbortError } from './errors';
 import { buildPrompt, type Turn } from './prompt';
@@ -14,6 +15,8 @@ export interface StreamingRagOptions {
   onToken?: (text: string) => void;
   /** Called with every event before it is yielded. */
   onEvent?: (event: RagEvent) => void;
+  /** Where statistics accumulate; a session shares one across the engines of its questions. */
+  stats?: StreamStatsCounter;
 }
 
 export interface StreamOptions {
@@ -41,7 +44,7 @@ export class StreamingRag {
   private readonly llm: Llm | undefined;
   private readonly onToken?: (text: string) => void;
   private readonly onEvent?: (event: RagEvent) => void;
-  private readonly counters = { totalStreams: 0, totalTokens: 0, totalErrors: 0, completed: 0, latencySum: 0 };
+  private readonly counters: StreamStatsCounter;
 
   constructor(options: StreamingRagOptions) {
     if (!options || !options.retriever || typeof options.retriever.retrieve !== 'function') {
@@ -53,16 +56,11 @@ export class StreamingRag {
     this.strategy = selectStrategy(options.llm, options.retriever);
     this.onToken = options.onToken;
     this.onEvent = options.onEvent;
+    this.counters = options.stats ?? new StreamStatsCounter();
   }
 
   get stats(): StreamStats {
-    const c = this.counters;
-    return {
-      totalStreams: c.totalStreams,
-      totalTokens: c.totalTokens,
-      totalErrors: c.totalErrors,
-      avgLatencyMs: c.completed === 0 ? 0 : Math.round((c.latencySum / c.completed) * 100) / 100,
-    };
+    return this.counters.snapshot;
   }
 
   /** The answer's text only, token by token. */
@@ -137,11 +135,23 @@ export class StreamingRag {
       let announced = this.modelInfo();
       yield emit({ type: 'generation_start', t: elapsed(), strategy: this.strategy, ...announced, promptTokens: built.promptTokens });
 
-      const citations = new CitationTracker();
+      const citations = new CitationScanner();
       const cited = new Set<number>();
       let tokens = 0;
       let ttftMs: number | null = null;
       let iterator: AsyncIterator<string> | undefined;
+      // Citation events come just before the token holding their mark, so a surface links it as it shows it.
+      const release = function* (shown: { text: string; marks: CitationMark[] }): Generator<RagEvent> {
+        for (const mark of shown.marks) {
+          for (const index of mark.numbers) {
+            cited.add(index);
+            yield emit({ type: 'citation', t: elapsed(), index, valid: index >= 1 && index <= built.sources.length, offset: mark.offset, length: mark.length });
+          }
+        }
+        if (shown.text.length === 0) return;
+        ttftMs ??= elapsed();
+        yield emit({ type: 'token', t: elapsed(), text: shown.text });
+      };
       try {
         iterator = openTokenStream(this.strategy, this.llm, this.retriever,
           { prompt: built.prompt, query, sources: built.sources, signal: controller.signal }, this.config);
@@ -157,7 +167,6 @@ export class StreamingRag {
           const text = typeof next.value === 'string' ? next.value : String(next.value ?? '');
           if (text.length === 0) continue;
           if (tokens === 0) {
-            ttftMs = elapsed();
             // An automatic provider choice may have fallen back before the first token: say who really answers.
             const actual = this.modelInfo();
             if (actual.provider !== announced.provider || actual.model !== announced.model) {
@@ -167,15 +176,12 @@ export class StreamingRag {
           }
           tokens++;
           this.counters.totalTokens++;
-          yield emit({ type: 'token', t: elapsed(), text });
-          for (const index of citations.push(text)) {
-            if (cited.has(index)) continue;
-            cited.add(index);
-            yield emit({ type: 'citation', t: elapsed(), index, valid: index >= 1 && index <= built.sources.length });
-          }
+          yield* release(citations.push(text));
         }
+        yield* release(citations.flush());
       } catch (err) {
         controller.abort(err);
+        yield* release(citations.flush()); // the text so far stays, whole
         yield fail(err);
         return;
       } finally {
@@ -185,8 +191,7 @@ export class StreamingRag {
       const totalMs = elapsed();
       const valid = [...cited].filter((i) => i >= 1 && i <= built.sources.length).sort((a, b) => a - b);
       const uncited = built.sources.map((_, i) => i + 1).filter((i) => !cited.has(i));
-      this.counters.completed++;
-      this.counters.latencySum += totalMs;
+      this.counters.complete(totalMs);
       yield emit({ type: 'generation_done', t: totalMs, totalMs, ttftMs, tokens, cited: valid, uncited });
     } finally {
       options.signal?.removeEventListener('abort', forwardAbort);

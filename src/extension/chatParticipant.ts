@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
-import type { SourceEvent } from '../protocol/events';
+import type { AnswerSession } from '../engine/session/answerSession';
 import type { Turn } from '../engine/prompt';
-import type { AnswerService } from './answerService';
-import { CitationLinker } from './citationLinks';
-import type { IndexManager } from './indexManager';
+import type { SourceEvent } from '../protocol/events';
+import { actionsFor } from '../protocol/errorCodes';
+import { commandFor } from './actions';
+import { ChatAnswerWriter } from './chatAnswer';
+import { reindex } from './indexJobs';
 import { resolveWorkspaceFile } from './openSource';
-import { actionsFor } from '../protocol/webview';
+import { VsCodeChatModel } from './vscodeChatModel';
 
 export const PARTICIPANT_ID = 'workspace-rag.rag';
 export const OPEN_SOURCE_COMMAND = 'workspaceRag.openSource';
@@ -16,6 +18,8 @@ export interface RagChatResult extends vscode.ChatResult {
     command: string | undefined;
     sources: { index: number; path: string; startLine: number; endLine: number }[];
     cited: number[];
+    /** The answer as plain text: the history of follow-up questions, never the rendered Markdown. */
+    answer: string;
     provider?: string;
     model?: string;
     error?: string;
@@ -23,9 +27,9 @@ export interface RagChatResult extends vscode.ChatResult {
 }
 
 /** `@rag` in VS Code Chat: sources as references first, then the answer as it streams, citations as links. */
-export function registerChatParticipant(context: vscode.ExtensionContext, answers: AnswerService, index: IndexManager): vscode.ChatParticipant {
+export function registerChatParticipant(context: vscode.ExtensionContext, session: AnswerSession): vscode.ChatParticipant {
   const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, chatContext, stream, token) =>
-    handle(request, chatContext, stream, token, answers, index));
+    handle(request, chatContext, stream, token, session));
   participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
   participant.followupProvider = {
     provideFollowups(result: RagChatResult) {
@@ -41,14 +45,14 @@ export function registerChatParticipant(context: vscode.ExtensionContext, answer
 }
 
 async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream,
-  token: vscode.CancellationToken, answers: AnswerService, index: IndexManager): Promise<RagChatResult> {
+  token: vscode.CancellationToken, session: AnswerSession): Promise<RagChatResult> {
   const controller = new AbortController();
   const cancellation = token.onCancellationRequested(() => controller.abort());
-  const result: RagChatResult = { metadata: { command: request.command, sources: [], cited: [] } };
+  const result: RagChatResult = { metadata: { command: request.command, sources: [], cited: [], answer: '' } };
   try {
     if (request.command === 'reindex') {
       stream.progress('Reindexing the workspace…');
-      const summaries = await index.reindex({ visible: true });
+      const summaries = await reindex(session, true);
       const files = summaries.reduce((n, s) => n + s.files, 0);
       const chunks = summaries.reduce((n, s) => n + s.chunks, 0);
       stream.markdown(`Indexed ${files.toLocaleString()} files (${chunks.toLocaleString()} chunks).`);
@@ -56,11 +60,10 @@ async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatConte
     }
     if (request.command === 'search') {
       stream.progress('Searching the workspace…');
-      const sources = await index.search(request.prompt, { k: answers.sourceCount, signal: controller.signal });
+      const sources = await session.search(request.prompt, { signal: controller.signal });
       if (sources.length === 0) stream.markdown('No matching passages in the index.');
       for (const [i, source] of sources.entries()) {
-        const location = await locationOf(source.path, source.startLine, source.endLine);
-        if (location) stream.reference(location);
+        await reference(stream, source);
         stream.markdown(`${i + 1}. \`${source.path}:${source.startLine}-${source.endLine}\`\n`);
         result.metadata.sources.push({ index: i + 1, path: source.path, startLine: source.startLine, endLine: source.endLine });
       }
@@ -69,75 +72,73 @@ async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatConte
 
     stream.progress('Searching the workspace…');
     const sources = new Map<number, SourceEvent>();
-    const linker = new CitationLinker((n) => {
+    const writer = new ChatAnswerWriter((n) => {
       const source = sources.get(n);
       if (!source) return undefined;
       const args = encodeURIComponent(JSON.stringify([source.path, source.startLine, source.endLine]));
       return `[[${n}]](command:${OPEN_SOURCE_COMMAND}?${args} "${source.path}:${source.startLine}-${source.endLine}")`;
     });
-    const markdown = (text: string) => {
-      if (!text) return;
-      const md = new vscode.MarkdownString(text);
-      md.isTrusted = { enabledCommands: [OPEN_SOURCE_COMMAND] };
-      stream.markdown(md);
-    };
-    for await (const event of answers.ask(request.prompt, { signal: controller.signal, history: historyOf(chatContext), chatModel: request.model })) {
+    const history = historyOf(chatContext);
+    for await (const event of session.ask(request.prompt, { signal: controller.signal, history, model: new VsCodeChatModel(request.model) })) {
       switch (event.type) {
-        case 'source': {
+        case 'source':
           sources.set(event.index, event);
           result.metadata.sources.push({ index: event.index, path: event.path, startLine: event.startLine, endLine: event.endLine });
-          const location = await locationOf(event.path, event.startLine, event.endLine);
-          if (location) stream.reference(location);
+          await reference(stream, event);
           break;
-        }
         case 'generation_start':
           result.metadata.provider = event.provider;
           result.metadata.model = event.model;
           stream.progress(`Answering with ${event.provider} · ${event.model}…`);
           break;
-        case 'token':
-          markdown(linker.push(event.text));
+        case 'citation':
+          writer.citation(event);
           break;
+        case 'token': {
+          const md = new vscode.MarkdownString(writer.token(event.text));
+          md.isTrusted = { enabledCommands: [OPEN_SOURCE_COMMAND] };
+          stream.markdown(md);
+          break;
+        }
         case 'generation_done':
-          markdown(linker.flush());
           result.metadata.cited = event.cited;
           break;
         case 'error':
-          markdown(linker.flush());
           if (event.code === 'cancelled') break;
           result.metadata.error = event.code;
-          stream.markdown(`\n\n**${event.stage === 'generation' ? 'The model failed' : 'Search failed'}:** ${event.message}`);
-          for (const action of actionsFor(event)) stream.button({ command: action.command, title: action.label });
-          return result;
+          stream.markdown(`\n\n**${event.stage === 'generation' ? 'The model failed' : event.stage === 'indexing' ? 'Indexing failed' : 'Search failed'}:** ${event.message}`);
+          for (const action of actionsFor(event.code)) stream.button({ title: action.label, ...commandFor(action) });
+          break;
         default:
           break;
       }
     }
+    result.metadata.answer = writer.text;
     return result;
   } finally {
     cancellation.dispose();
   }
 }
 
-async function locationOf(path: string, startLine: number, endLine: number): Promise<vscode.Location | undefined> {
-  const uri = await resolveWorkspaceFile(path);
-  return uri ? new vscode.Location(uri, new vscode.Range(startLine - 1, 0, Math.max(startLine, endLine) - 1, 0)) : undefined;
+async function reference(stream: vscode.ChatResponseStream, source: { path: string; startLine: number; endLine: number }): Promise<void> {
+  const uri = await resolveWorkspaceFile(source.path);
+  if (uri) stream.reference(new vscode.Location(uri, new vscode.Range(source.startLine - 1, 0, Math.max(source.startLine, source.endLine) - 1, 0)));
 }
 
-/** Earlier `@rag` questions and answers of this chat, for follow-up questions. */
+/** Earlier `@rag` questions and answers of this chat, as the plain text each answer recorded. */
 function historyOf(chatContext: vscode.ChatContext): Turn[] {
   const turns: Turn[] = [];
-  let question: string | undefined;
   for (const entry of chatContext.history) {
-    if (entry instanceof vscode.ChatRequestTurn) {
-      question = entry.participant === PARTICIPANT_ID ? entry.prompt : undefined;
-    } else if (entry instanceof vscode.ChatResponseTurn && question !== undefined && entry.participant === PARTICIPANT_ID) {
-      const answer = entry.response
-        .map((part) => (part instanceof vscode.ChatResponseMarkdownPart ? part.value.value : ''))
-        .join('');
-      turns.push({ question, answer });
-      question = undefined;
-    }
+    if (!(entry instanceof vscode.ChatResponseTurn) || entry.participant !== PARTICIPANT_ID) continue;
+    const metadata = (entry.result as Partial<RagChatResult>).metadata;
+    if (metadata?.answer && !metadata.error) turns.push({ question: promptOf(chatContext, entry), answer: metadata.answer });
   }
   return turns;
+}
+
+/** The question of a response turn: the request turn just before it. */
+function promptOf(chatContext: vscode.ChatContext, response: vscode.ChatResponseTurn): string {
+  const at = chatContext.history.indexOf(response);
+  const request = chatContext.history[at - 1];
+  return request instanceof vscode.ChatRequestTurn ? request.prompt : '';
 }

@@ -1,18 +1,17 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/errors';
 import { checkOllama } from '../engine/providers/ollamaProvider';
-import type { AnswerService } from './answerService';
+import type { AnswerSession } from '../engine/session/answerSession';
 import { OPEN_SOURCE_COMMAND } from './chatParticipant';
-import type { IndexManager } from './indexManager';
+import { reindex } from './indexJobs';
+import type { OpenAIKey } from './openaiKey';
 import { openSource } from './openSource';
 import type { PanelProvider } from './panelProvider';
-import type { ProviderManager } from './providerManager';
 import { readSettings, SECTION } from './settings';
 
 interface Services {
-  index: IndexManager;
-  answers: AnswerService;
-  providers: ProviderManager;
+  session: AnswerSession;
+  openaiKey: OpenAIKey;
   panel: PanelProvider;
   log: vscode.LogOutputChannel;
 }
@@ -23,7 +22,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
 
   register('workspaceRag.reindex', async () => {
     try {
-      const summaries = await s.index.reindex({ visible: true });
+      const summaries = await reindex(s.session, true);
       const files = summaries.reduce((n, x) => n + x.files, 0);
       const chunks = summaries.reduce((n, x) => n + x.chunks, 0);
       const indexed = summaries.reduce((n, x) => n + x.indexedFiles, 0);
@@ -40,7 +39,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   register('workspaceRag.clearIndex', async () => {
     const confirm = await vscode.window.showWarningMessage('Delete the Workspace RAG index of this workspace? It is rebuilt on the next reindex.', { modal: true }, 'Clear Index');
     if (confirm !== 'Clear Index') return false;
-    await s.index.clear();
+    await s.session.clear();
     const next = await vscode.window.showInformationMessage('Workspace RAG: the index was cleared.', 'Reindex Now');
     if (next) await vscode.commands.executeCommand('workspaceRag.reindex');
     return true;
@@ -61,7 +60,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
       placeHolder: 'sk-…',
     });
     if (key === undefined) return;
-    await s.providers.setApiKey(key.trim() || undefined);
+    await s.openaiKey.set(key.trim() || undefined);
     s.log.info(key.trim() ? 'OpenAI API key stored in secret storage.' : 'OpenAI API key removed.');
     void vscode.window.showInformationMessage(key.trim() ? 'Workspace RAG: OpenAI API key saved.' : 'Workspace RAG: OpenAI API key removed.');
   });
@@ -71,10 +70,10 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   register('workspaceRag.showLogs', () => s.log.show());
 
   register('workspaceRag.showStats', () => {
-    const stats = s.answers.stats;
-    const state = s.index.state;
+    const stats = s.session.stats;
+    const state = s.session.state;
     const text = `Answers: ${stats.totalStreams} (${stats.totalErrors} failed), ${stats.totalTokens.toLocaleString()} tokens, average ${stats.avgLatencyMs} ms. `
-      + `Index: ${state.files.toLocaleString()} files, ${state.chunks.toLocaleString()} chunks, ${state.embedder} embeddings.`;
+      + `Index: ${state.files.toLocaleString()} files, ${state.chunks.toLocaleString()} chunks, ${state.folders[0]?.embedder?.id ?? 'offline'} embeddings.`;
     s.log.info(`Statistics: ${JSON.stringify({ ...stats, files: state.files, chunks: state.chunks })}`);
     void vscode.window.showInformationMessage(`Workspace RAG — ${text}`);
     return { ...stats, files: state.files, chunks: state.chunks };
@@ -94,7 +93,6 @@ async function selectProvider(s: Services): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const set = async (values: Record<string, string>) => {
     for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-    s.answers.settingsChanged();
   };
   const picks: ProviderPick[] = [{ label: 'Automatic', description: 'Ollama, then OpenAI-compatible, then VS Code\'s model, else offline', apply: () => set({ provider: 'auto' }) }];
 
@@ -107,7 +105,7 @@ async function selectProvider(s: Services): Promise<void> {
   }
 
   picks.push({ label: 'OpenAI or compatible', kind: vscode.QuickPickItemKind.Separator });
-  const hasKey = Boolean(await s.providers.apiKey());
+  const hasKey = Boolean(await s.openaiKey.get());
   picks.push({
     label: `$(cloud) ${settings.openaiBaseUrl || 'OpenAI'} · ${settings.openaiChatModel}`,
     description: hasKey || settings.openaiBaseUrl ? '' : 'needs an API key',
@@ -127,6 +125,6 @@ async function selectProvider(s: Services): Promise<void> {
   picks.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   picks.push({ label: '$(circle-slash) Offline', description: 'quote the most relevant lines, no model', apply: () => set({ provider: 'offline' }) });
 
-  const choice = await vscode.window.showQuickPick(picks, { title: 'Workspace RAG: who answers?', placeHolder: `Now: ${s.providers.describe(settings)}` });
+  const choice = await vscode.window.showQuickPick(picks, { title: 'Workspace RAG: who answers?', placeHolder: `Now: ${s.session.providerLabel}` });
   await choice?.apply?.();
 }

@@ -1,63 +1,75 @@
 import * as vscode from 'vscode';
-import { AnswerService } from './answerService';
+import { AnswerSession } from '../engine/session/answerSession';
 import { registerChatParticipant } from './chatParticipant';
 import { registerCommands } from './commands';
 import { FileWatcher } from './fileWatcher';
-import { IndexManager } from './indexManager';
+import { reindex } from './indexJobs';
+import { OpenAIKey } from './openaiKey';
 import { PANEL_VIEW_ID, PanelProvider } from './panelProvider';
-import { ProviderManager } from './providerManager';
-import { INDEX_SETTINGS, readSettings, SECTION } from './settings';
+import { readSettings, SECTION, sessionConfig } from './settings';
 import { IndexStatusBar } from './statusBar';
 
 /** What the extension exposes to its own extension-host tests. */
 export interface WorkspaceRagApi {
-  index: IndexManager;
-  answers: AnswerService;
-  providers: ProviderManager;
+  session: AnswerSession;
+  /** Stores (or, with undefined, removes) the OpenAI key, as the Set OpenAI API Key command does. */
+  setApiKey(key: string | undefined): Promise<void>;
   /** Where the indexes are stored (the extension's workspace storage). */
   storagePath: string;
 }
 
-/** A thin adapter: VS Code's surfaces over the engine (index on its own thread, streaming answers). */
+/** A thin adapter: VS Code's settings, secrets and folders into the answer session; its events out to Chat, the panel and the status bar. */
 export async function activate(context: vscode.ExtensionContext): Promise<WorkspaceRagApi> {
   const log = vscode.window.createOutputChannel('Workspace RAG', { log: true });
   context.subscriptions.push(log);
   log.info('Workspace RAG activated');
 
-  const providers = new ProviderManager(context.secrets);
-  const settings = readSettings();
   // Per-workspace storage: the index is never written into the user's folder.
   const storage = context.storageUri ?? context.globalStorageUri;
-  const index = new IndexManager(storage, settings, await providers.embedderConfig(settings), log);
-  const answers = new AnswerService(index, providers, log);
-  const panel = new PanelProvider(context.extensionUri, answers, index, log);
+  const sessionLog = { info: (message: string) => log.info(message), warn: (message: string) => log.warn(message) };
+  let openaiKey: OpenAIKey | undefined;
+  const currentConfig = async () => sessionConfig(readSettings(), await openaiKey?.get(), storage, sessionLog);
+  openaiKey = new OpenAIKey(context.secrets, () => refresh());
+  const session = new AnswerSession(await currentConfig());
+  const panel = new PanelProvider(context.extensionUri, session, log);
+
+  /** Settings, folders or the key changed: the session takes them; if its indexes reopened, they catch up in the background. */
+  async function refresh(): Promise<void> {
+    if (await session.configure(await currentConfig())) void session.reindex().catch(() => undefined);
+    panel.modelChanged();
+  }
+  const refreshQuietly = () => refresh().catch((err: unknown) => log.error(`Applying the new settings failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+
   context.subscriptions.push(
-    index,
-    answers,
     panel,
     vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, panel),
-    new IndexStatusBar(index),
-    new FileWatcher(index, log),
+    new IndexStatusBar(session),
+    new FileWatcher(session, log),
+    { dispose: () => void session.close() },
+    { dispose: notifyWarnings(session) },
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(SECTION) || event.affectsConfiguration('files.exclude')) void refreshQuietly();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void refreshQuietly()),
+    context.secrets.onDidChange(() => void refreshQuietly()),
   );
-  registerChatParticipant(context, answers, index);
-  registerCommands(context, { index, answers, providers, panel, log });
+  registerChatParticipant(context, session);
+  registerCommands(context, { session, openaiKey, panel, log });
 
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(async (event) => {
-    if (!event.affectsConfiguration(SECTION)) return;
-    answers.settingsChanged();
-    if (INDEX_SETTINGS.some((key) => event.affectsConfiguration(key))) {
-      const next = readSettings();
-      log.info('Index settings changed: reopening the index.');
-      await index.reconfigure(next, await providers.embedderConfig(next));
-      void index.reindex({ visible: false }).catch(() => undefined);
-    }
-  }));
-
-  if (settings.indexOnStartup && (vscode.workspace.workspaceFolders?.length ?? 0) > 0) {
+  if (readSettings().indexOnStartup && session.state.folders.length > 0) {
     // A first index shows a notification; later ones, usually a few changed files, only the status bar.
-    void index.isEmpty().then((empty) => index.reindex({ visible: empty })).catch(() => undefined);
+    void session.isEmpty().then((empty) => reindex(session, empty)).catch(() => undefined);
   }
-  return { index, answers, providers, storagePath: storage.fsPath };
+  return { session, setApiKey: (key) => openaiKey!.set(key), storagePath: storage.fsPath };
+}
+
+/** Shows each new index warning (a damaged part repaired, a rebuild) once, besides the log. */
+function notifyWarnings(session: AnswerSession): () => void {
+  let shown = session.state.warnings.at(-1)?.seq ?? 0;
+  return session.onStateChange((state) => {
+    for (const warning of state.warnings.filter((w) => w.seq > shown)) void vscode.window.showWarningMessage(`Workspace RAG: ${warning.message}`);
+    shown = Math.max(shown, state.warnings.at(-1)?.seq ?? 0);
+  });
 }
 
 export function deactivate(): void {

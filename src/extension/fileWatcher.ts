@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { IndexManager } from './indexManager';
+import type { AnswerSession } from '../engine/session/answerSession';
 
 /** Saves come in bursts (save all, a formatter, a git checkout): wait for quiet before re-indexing. */
 const DEBOUNCE_MS = 750;
@@ -13,11 +13,12 @@ const IGNORE_FILES = /(^|\/)\.(gitignore|ragignore)$/;
  */
 export class FileWatcher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly pending = new Map<string, { folder: vscode.WorkspaceFolder; changed: Set<string>; deleted: Set<string> }>();
+  private readonly changed = new Set<string>();
+  private readonly deleted = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private fullSync = false;
 
-  constructor(private readonly index: IndexManager, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly session: AnswerSession, private readonly log: vscode.LogOutputChannel) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     this.disposables.push(
       watcher,
@@ -41,11 +42,8 @@ export class FileWatcher implements vscode.Disposable {
       this.scheduleFullSync();
       return;
     }
-    const key = folder.uri.toString();
-    const entry = this.pending.get(key) ?? { folder, changed: new Set<string>(), deleted: new Set<string>() };
-    this.pending.set(key, entry);
-    (deleted ? entry.deleted : entry.changed).add(uri.fsPath);
-    (deleted ? entry.changed : entry.deleted).delete(uri.fsPath);
+    (deleted ? this.deleted : this.changed).add(uri.fsPath);
+    (deleted ? this.changed : this.deleted).delete(uri.fsPath);
     this.schedule();
   }
 
@@ -60,19 +58,20 @@ export class FileWatcher implements vscode.Disposable {
   }
 
   private async flush(): Promise<void> {
-    if (this.index.busy) {
+    if (this.session.indexing) {
       this.schedule(); // one job at a time: try again after the running one
       return;
     }
-    const batches = [...this.pending.values()];
-    this.pending.clear();
-    const total = batches.reduce((n, b) => n + b.changed.size + b.deleted.size, 0);
-    if (this.fullSync || total > FULL_SYNC_THRESHOLD) {
+    const [changed, deleted] = [[...this.changed], [...this.deleted]];
+    this.changed.clear();
+    this.deleted.clear();
+    if (this.fullSync || changed.length + deleted.length > FULL_SYNC_THRESHOLD) {
       this.fullSync = false;
-      this.log.info(`File watcher: ${total} changes, running an incremental sync.`);
-      await this.index.reindex({ visible: false }).catch(() => undefined);
+      this.log.info(`File watcher: ${changed.length + deleted.length} changes, running an incremental sync.`);
+      await this.session.reindex().catch(() => undefined);
       return;
     }
-    for (const batch of batches) await this.index.update(batch.folder, [...batch.changed], [...batch.deleted]);
+    const summaries = await this.session.updateFiles(changed, deleted);
+    for (const s of summaries) this.log.debug(`Updated ${s.indexedFiles} file(s), removed ${s.removedFiles} in ${s.ms} ms`);
   }
 }

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { RagEvent } from '../protocol/events';
+import type { AnswerSession } from '../engine/session/answerSession';
 import type { Turn as HistoryTurn } from '../engine/prompt';
-import type { AnswerService } from './answerService';
-import type { IndexManager, IndexState } from './indexManager';
-import { describeProgress } from './indexManager';
+import type { RagEvent } from '../protocol/events';
+import { indexView, type HostMessage, type Turn, type WebviewMessage } from '../protocol/webview';
+import { runAction } from './actions';
 import { openSource } from './openSource';
-import { ACTION_COMMANDS, type HostMessage, type IndexView, type Turn, type WebviewMessage } from '../protocol/webview';
 
 export const PANEL_VIEW_ID = 'workspaceRag.panel';
 
@@ -28,19 +27,25 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly answers: AnswerService,
-    private readonly index: IndexManager,
+    private readonly session: AnswerSession,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(index.onDidChange((state) => this.post({ type: 'index', index: indexView(state) })));
-    this.subscriptions.push(answers.onDidChangeModel((label) => this.post({ type: 'model', model: { label } })));
+    const unsubscribe = session.onStateChange((state) => this.post({ type: 'index', index: indexView(state) }));
+    this.subscriptions.push({ dispose: unsubscribe });
+  }
+
+  /** Tells the panel who answers now (after a settings change). */
+  modelChanged(): void {
+    this.post({ type: 'model', model: { label: this.session.providerLabel } });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
     view.webview.html = this.html(view.webview);
-    view.webview.onDidReceiveMessage((message: WebviewMessage) => this.receive(message), undefined, this.subscriptions);
+    view.webview.onDidReceiveMessage((message: WebviewMessage) => this.receive(message).catch((err: unknown) => {
+      this.log.error(`The panel's ${message?.type} request failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }), undefined, this.subscriptions);
     view.onDidDispose(() => { if (this.view === view) this.view = undefined; }, undefined, this.subscriptions);
   }
 
@@ -64,7 +69,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   private async receive(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.post({ type: 'restore', turns: this.turns, index: indexView(this.index.state), model: { label: this.answers.modelLabel } });
+        this.restore();
         break;
       case 'ask':
         if (typeof message.question === 'string' && message.question.trim()) await this.run(message.question.trim());
@@ -75,14 +80,13 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'clear':
         this.stop();
         this.turns.length = 0;
-        this.post({ type: 'restore', turns: [], index: indexView(this.index.state), model: { label: this.answers.modelLabel } });
+        this.restore();
         break;
       case 'open':
         await openSource(message.path, message.startLine, message.endLine, this.log);
         break;
-      case 'command':
-        // Only the commands that fix a reported error, never anything the page names.
-        if ((Object.values(ACTION_COMMANDS) as string[]).includes(message.command)) await vscode.commands.executeCommand(message.command);
+      case 'action':
+        await runAction(message.action);
         break;
     }
   }
@@ -96,7 +100,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     const controller = new AbortController();
     this.running = controller;
     try {
-      for await (const event of this.answers.ask(question, { signal: controller.signal, history })) {
+      for await (const event of this.session.ask(question, { signal: controller.signal, history })) {
         turn.events.push(event);
         this.queue(turn.id, event);
         if (event.type === 'generation_done') turn.status = 'done';
@@ -134,6 +138,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     const { turnId, events } = this.pending;
     this.pending = undefined;
     this.post({ type: 'events', turnId, events });
+  }
+
+  private restore(): void {
+    this.post({ type: 'restore', turns: this.turns, index: indexView(this.session.state), model: { label: this.session.providerLabel } });
   }
 
   private post(message: HostMessage): void {
@@ -179,14 +187,4 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
 
 function answerText(turn: Turn): string {
   return turn.events.map((e) => (e.type === 'token' ? e.text : '')).join('');
-}
-
-function indexView(state: IndexState): IndexView {
-  return {
-    files: state.files,
-    chunks: state.chunks,
-    lastUpdated: state.lastUpdated ?? null,
-    progress: state.progress && state.progress.phase !== 'done' ? describeProgress(state.progress) : null,
-    error: state.error ?? null,
-  };
 }

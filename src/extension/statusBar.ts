@@ -1,25 +1,26 @@
 import * as vscode from 'vscode';
-import type { IndexManager, IndexState } from './indexManager';
+import type { AnswerSession } from '../engine/session/answerSession';
+import type { SessionState } from '../protocol/session';
 
 /** One status bar item: the index's size, or its progress, or that it failed; a click opens the panel. */
 export class IndexStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('workspaceRag.status', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: vscode.Disposable;
+  private readonly unsubscribe: () => void;
 
-  constructor(index: IndexManager) {
+  constructor(session: AnswerSession) {
     this.item.name = 'Workspace RAG';
     this.item.command = 'workspaceRag.panel.focus';
-    this.subscription = index.onDidChange((state) => this.render(state));
-    this.render(index.state);
+    this.unsubscribe = session.onStateChange((state) => this.render(state));
+    this.render(session.state);
     this.item.show();
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.unsubscribe();
     this.item.dispose();
   }
 
-  private render(state: IndexState): void {
+  private render(state: SessionState): void {
     if (state.progress && state.progress.phase !== 'done') {
       const { filesDone, filesTotal } = state.progress;
       const percent = filesTotal > 0 ? ` ${Math.floor((filesDone / filesTotal) * 100)}%` : '';
@@ -28,7 +29,7 @@ export class IndexStatusBar implements vscode.Disposable {
       this.item.backgroundColor = undefined;
     } else if (state.error) {
       this.item.text = '$(warning) RAG';
-      this.item.tooltip = `Workspace RAG: ${state.error}`;
+      this.item.tooltip = `Workspace RAG: ${state.error.message}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else {
       this.item.text = `$(database) RAG ${state.chunks.toLocaleString()}`;

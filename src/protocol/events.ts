@@ -38,7 +38,11 @@ export interface GenerationStartEvent {
   type: 'generation_start'; t: number; strategy: Strategy; provider: string; model: string; promptTokens: number;
 }
 export interface TokenEvent { type: 'token'; t: number; text: string }
-export interface CitationEvent { type: 'citation'; t: number; index: number; valid: boolean }
+/**
+ * One source number of a citation in the answer, sent just before the token that contains it. `offset` and
+ * `length` locate the whole mark (`[1, 2]` sends two events with the same mark) in the answer's text.
+ */
+export interface CitationEvent { type: 'citation'; t: number; index: number; valid: boolean; offset: number; length: number }
 export interface GenerationDoneEvent {
   type: 'generation_done'; t: number; totalMs: number;
   /** Time from the start of the stream to the first token; null when the answer was empty. */

@@ -1,8 +1,11 @@
 /**
- * The messages between the extension and the sidebar panel, imported by both sides (types only on the
- * webview side, which must not pull in `vscode`). Answers travel as the engine's own events.
+ * The messages between the extension and the sidebar panel, imported by both sides. Answers travel as
+ * the engine's own events.
  */
-import type { ErrorEvent, RagEvent } from './events';
+import type { UserAction } from './errorCodes';
+import type { RagEvent } from './events';
+import type { IndexProgress } from './indexing';
+import type { SessionState } from './session';
 
 /** One question and everything its answer stream said so far. */
 export interface Turn {
@@ -20,6 +23,8 @@ export interface IndexView {
   /** "Indexing 120 of 4,000 files" while a job runs. */
   progress: string | null;
   error: string | null;
+  /** Recent problems worth a look (a damaged part of the index repaired), newest last. */
+  warnings: string[];
 }
 
 /** Who will answer the next question, as the user chose it. */
@@ -42,27 +47,28 @@ export type WebviewMessage =
   | { type: 'stop' }
   | { type: 'clear' }
   | { type: 'open'; path: string; startLine: number; endLine: number }
-  | { type: 'command'; command: ActionCommand };
+  /** One of the actions an error offered (see errorCodes.ts); the host runs only known ones. */
+  | { type: 'action'; action: UserAction };
 
-/** The only commands the panel may run: the ones that fix what an error reports. */
-export const ACTION_COMMANDS = {
-  selectProvider: 'workspaceRag.selectProvider',
-  setOpenAIKey: 'workspaceRag.setOpenAIKey',
-  reindex: 'workspaceRag.reindex',
-  showLogs: 'workspaceRag.showLogs',
-} as const;
+/** The panel's view of a session's index state. */
+export function indexView(state: SessionState): IndexView {
+  return {
+    files: state.files,
+    chunks: state.chunks,
+    lastUpdated: state.lastUpdated ?? null,
+    progress: state.progress && state.progress.phase !== 'done' ? describeProgress(state.progress) : null,
+    error: state.error?.message ?? null,
+    warnings: state.warnings.map((w) => w.message),
+  };
+}
 
-export type ActionCommand = (typeof ACTION_COMMANDS)[keyof typeof ACTION_COMMANDS];
-
-/** The buttons an error offers, by its code: each runs the command that fixes it. */
-export function actionsFor(error: Pick<ErrorEvent, 'code' | 'stage'>): { label: string; command: ActionCommand }[] {
-  const actions: { label: string; command: ActionCommand }[] = [];
-  if (error.code === 'cancelled') return actions;
-  if (error.code === 'unauthorized') actions.push({ label: 'Set OpenAI API Key', command: ACTION_COMMANDS.setOpenAIKey });
-  if (['connection_refused', 'model_not_found', 'unauthorized', 'rate_limited', 'server_error', 'generation_timeout', 'stream_interrupted', 'bad_response'].includes(error.code)) {
-    actions.push({ label: 'Select Provider and Model', command: ACTION_COMMANDS.selectProvider });
+/** A job's progress in words, for notifications and the panel. */
+export function describeProgress(p: IndexProgress): string {
+  switch (p.phase) {
+    case 'waiting': return 'Waiting for another window or process updating this index…';
+    case 'scanning': return 'Scanning files…';
+    case 'indexing': return `Indexing ${p.filesDone.toLocaleString()} of ${p.filesTotal.toLocaleString()} files (${p.chunks.toLocaleString()} chunks)`;
+    case 'saving': return 'Saving the index…';
+    default: return 'Done';
   }
-  if (error.stage === 'retrieval' || error.stage === 'indexing') actions.push({ label: 'Reindex Workspace', command: ACTION_COMMANDS.reindex });
-  actions.push({ label: 'Show Logs', command: ACTION_COMMANDS.showLogs });
-  return actions;
 }

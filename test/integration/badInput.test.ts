@@ -5,8 +5,8 @@ import { mkdirSync, promises as fs, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
-import { createWorkspaceRag } from '../../src/engine/workspaceRag';
 import { makeWorkspace, tempDir } from '../helpers/workspace';
+import { askAll, sessionOver } from '../helpers/session';
 
 async function open(root: string) {
   const warnings: string[] = [];
@@ -91,7 +91,7 @@ describe('bad input while indexing', () => {
     const { index } = await open(root);
     const summary = await index.sync();
     assert.deepEqual([summary.files, summary.chunks], [0, 0]);
-    const { answer, events } = await createWorkspaceRag({ index, config: { simDelay: 0 } }).query('how does login work?');
+    const { answer, events } = await askAll(sessionOver(index, { choice: 'offline' }), 'how does login work?');
     assert.equal(events.at(-1)?.type, 'generation_done');
     assert.match(answer, /I found nothing in the indexed files/);
   });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { IndexClient } from '../../src/engine/indexing/worker/indexClient';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
-import { searchIndexes } from '../../src/engine/retrieval/folderSearch';
+import { searchIndexes } from '../../src/engine/retrieval/multiIndexSearch';
 import { startOllamaFake } from '../helpers/ollamaFake';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
 

@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RagEvent } from '../../src/protocol/events';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
-import { OllamaChat } from '../../src/engine/providers/ollamaProvider';
-import { createWorkspaceRag } from '../../src/engine/workspaceRag';
 import { OLLAMA_NDJSON } from '../helpers/ollamaFake';
 import { playStream, startProtocolServer, type ProtocolServer } from '../helpers/protocolServer';
+import { askAll, sessionOver } from '../helpers/session';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
 
 const TOKENS_PER_ANSWER = 30;
@@ -28,7 +27,7 @@ async function startEchoingOllama(tokenDelayMs: number): Promise<ProtocolServer>
   });
 }
 
-describe('load: one engine, many answers (protocol fake of Ollama)', () => {
+describe('load: one answer session, many answers (protocol fake of Ollama)', () => {
   let index: WorkspaceIndex;
   before(async () => {
     index = await WorkspaceIndex.open({ root: await makeWorkspace(SAMPLE_PROJECT), indexDir: await tempDir() });
@@ -41,12 +40,12 @@ describe('load: one engine, many answers (protocol fake of Ollama)', () => {
     after(async () => { await server.close(); });
 
     it('all complete, no token of one answer appears in another, and stopping half leaves the rest intact', async () => {
-      const rag = createWorkspaceRag({ index, llm: new OllamaChat({ host: server.url, model: 'llama3.2' }) });
+      const session = sessionOver(index, { choice: 'ollama', ollama: { host: server.url, model: 'llama3.2' } });
       const results = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
         const controller = new AbortController();
         const events: RagEvent[] = [];
         let tokens = 0;
-        for await (const event of rag.events(`stream-${i}`, { signal: controller.signal })) {
+        for await (const event of session.ask(`stream-${i}`, { signal: controller.signal })) {
           events.push(event);
           if (event.type === 'token' && ++tokens === 5 && i % 2 === 1) controller.abort();
         }
@@ -70,7 +69,7 @@ describe('load: one engine, many answers (protocol fake of Ollama)', () => {
       await Promise.all(chats.map((r) => r.ended));
       assert.equal(chats.filter((r) => r.closedByClient).length, 10, 'each stopped answer closed its HTTP stream');
       assert.ok(server.maxInFlight >= 10, `answers really ran at once (${server.maxInFlight} in flight)`);
-      assert.deepEqual(rag.stats.totalStreams, 20);
+      assert.deepEqual(session.stats.totalStreams, 20);
     });
   });
 
@@ -80,11 +79,11 @@ describe('load: one engine, many answers (protocol fake of Ollama)', () => {
     after(async () => { await server.close(); });
 
     it('all complete; memory at 100 and 500 answers is reported', { timeout: 300_000 }, async (t) => {
-      const rag = createWorkspaceRag({ index, llm: new OllamaChat({ host: server.url, model: 'llama3.2' }) });
+      const session = sessionOver(index, { choice: 'ollama', ollama: { host: server.url, model: 'llama3.2' } });
       const rss: Record<number, number> = {};
       const heap: Record<number, number> = {};
       for (let i = 1; i <= 500; i++) {
-        const { answer, events } = await rag.query(`stream-${i}`);
+        const { answer, events } = await askAll(session, `stream-${i}`);
         assert.equal(events.at(-1)?.type, 'generation_done', `answer ${i}`);
         assert.ok(answer.startsWith(`stream-${i}#0 `));
         if (i === 100 || i === 500) {
@@ -93,8 +92,8 @@ describe('load: one engine, many answers (protocol fake of Ollama)', () => {
           heap[i] = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
         }
       }
-      assert.deepEqual(rag.stats.totalStreams, 500);
-      assert.deepEqual(rag.stats.totalErrors, 0);
+      assert.deepEqual(session.stats.totalStreams, 500, 'statistics accumulate across the questions of a session');
+      assert.deepEqual(session.stats.totalErrors, 0);
       t.diagnostic(`after 100 answers: RSS ${rss[100]} MB, heap ${heap[100]} MB; after 500: RSS ${rss[500]} MB, heap ${heap[500]} MB`);
     });
   });

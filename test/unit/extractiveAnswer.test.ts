@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { extractiveAnswer } from '../../src/engine/offline/extractiveAnswer';
-import { CitationTracker } from '../../src/engine/citations';
+import { CitationScanner } from '../../src/engine/citations';
 import { source } from '../helpers/engineFakes';
 
 const auth = source('src/auth/session.ts', [
@@ -39,7 +39,8 @@ describe('extractiveAnswer', () => {
 
   it('cites every quoted line, and every citation is valid for the given sources', () => {
     const answer = extractiveAnswer('authenticate password', [auth, readme], 'N');
-    const cited = new CitationTracker().push(answer);
+    const scanner = new CitationScanner();
+    const cited = [...scanner.push(answer).marks, ...scanner.flush().marks].flatMap((m) => m.numbers);
     assert.ok(cited.length >= 1);
     assert.ok(cited.every((n) => n === 1 || n === 2));
   });

@@ -27,7 +27,7 @@ describe('StreamingRag strategies', () => {
     assert.equal(answer, 'Login with login() [1].');
     assert.deepEqual(types(events), [
       'retrieval_start', 'source', 'source', 'retrieval_done', 'generation_start',
-      'token', 'token', 'token', 'token', 'citation', 'generation_done',
+      'token', 'token', 'token', 'citation', 'token', 'generation_done',
     ]);
     const start = events[4];
     assert.ok(start.type === 'generation_start');
@@ -205,12 +205,16 @@ describe('StreamingRag timeouts and cancellation', () => {
 });
 
 describe('StreamingRag citations, callbacks and stats', () => {
-  it('emits a citation as soon as [n] completes across tokens, once per number, invalid when no such source', async () => {
+  it('emits each citation, invalid when no such source, just before the token that shows it; tokens never split a citation', async () => {
     const llm = scriptedLlm(['See ', '[', '1', ']', ' and [2', '] but [7]', ' and [1] again.']);
     const { events } = await new StreamingRag({ retriever: fixedRetriever(twoSources), llm }).query('q');
     const sequence = events.filter((e) => e.type === 'token' || e.type === 'citation')
       .map((e) => (e.type === 'token' ? e.text : `<${e.index}:${e.valid}>`));
-    assert.deepEqual(sequence, ['See ', '[', '1', ']', '<1:true>', ' and [2', '] but [7]', '<2:true>', '<7:false>', ' and [1] again.']);
+    assert.deepEqual(sequence, ['See ', '<1:true>', '[1] and ', '<2:true>', '[2] but ', '<7:false>', '<1:true>', '[7] and [1] again.']);
+    const answer = events.map((e) => (e.type === 'token' ? e.text : '')).join('');
+    for (const e of events) {
+      if (e.type === 'citation') assert.equal(answer.slice(e.offset, e.offset + e.length), `[${e.index}]`, 'the offset points at the mark');
+    }
     const done = events.at(-1)!;
     assert.ok(done.type === 'generation_done');
     assert.deepEqual(done.cited, [1, 2]);

@@ -1,7 +1,7 @@
 import type { Source } from '../../protocol/events';
 import type { CandidateParams, Candidates, IndexProgress, IndexState, IndexSummary, SearchParams, TermStats } from '../../protocol/indexing';
 
-/** Passages a question gets when the caller does not say: a few functions' worth, within small models' windows. */
+/** Passages retrieved per question unless a surface asks otherwise: room for several files, within a small model's window. */
 export const DEFAULT_SOURCES = 8;
 
 export interface RunOptions {

@@ -1,10 +1,13 @@
 import type { Source } from '../../protocol/events';
 import { termSet } from '../text/terms';
 
-/** The opening line of every offline answer when the caller has no more specific advice. */
-export const DEFAULT_OFFLINE_NOTICE =
-  '_No language model is configured, so this answer quotes the most relevant lines of your workspace. '
-  + 'For written answers, start Ollama (`ollama serve`) or configure an OpenAI-compatible server._';
+/** How to get written answers, when the surface has no more specific advice. */
+const DEFAULT_SETUP_HINT = 'For written answers, start Ollama (`ollama serve`) or configure an OpenAI-compatible server.';
+
+/** The opening line of every offline answer; `setupHint` says how a user of this surface configures a model. */
+export function offlineNotice(setupHint = DEFAULT_SETUP_HINT): string {
+  return `_No language model is configured or reachable, so this answer quotes the most relevant lines of the workspace. ${setupHint}_`;
+}
 
 /** Lines quoted in one answer: enough to show where the answer lives, few enough to read at a glance. */
 const MAX_LINES = 8;
@@ -30,7 +33,7 @@ interface ScoredLine {
  * first line that says no model is configured. Never empty and never invented: with no matching line
  * it says that nothing relevant was found.
  */
-export function extractiveAnswer(query: string, sources: Source[], notice: string = DEFAULT_OFFLINE_NOTICE): string {
+export function extractiveAnswer(query: string, sources: Source[], notice: string = offlineNotice()): string {
   const wanted = termSet(query);
   const scored = wanted.size === 0 ? [] : scoreLines(wanted, sources);
   if (scored.length === 0) {

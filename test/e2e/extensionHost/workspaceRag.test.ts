@@ -5,8 +5,7 @@ import { activate, askChat, commandsStartingWith, fakeLmRecords, fixtureUri, wai
 import { suite, suiteSetup, test } from './tdd';
 
 interface Api {
-  index: { state: { files: number; chunks: number; error?: string }; search(q: string, o?: { k?: number }): Promise<{ path: string; startLine: number }[]> };
-  answers: { stats: { totalStreams: number } };
+  session: { state: { files: number; chunks: number }; search(q: string, o?: { k?: number }): Promise<{ path: string; startLine: number }[]> };
 }
 
 interface RagResult extends vscode.ChatResult {
@@ -30,8 +29,8 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
   test('Reindex Workspace indexes the fixture and the index answers searches', async () => {
     const summaries = await vscode.commands.executeCommand<{ files: number; chunks: number }[]>('workspaceRag.reindex');
     assert.ok(summaries && summaries[0].files >= 6, JSON.stringify(summaries));
-    assert.equal(api.index.state.chunks, summaries[0].chunks);
-    const [best] = await api.index.search('how long does a session last', { k: 3 });
+    assert.equal(api.session.state.chunks, summaries[0].chunks);
+    const [best] = await api.session.search('how long does a session last', { k: 3 });
     assert.equal(best.path, 'src/auth/session.ts');
   });
 
@@ -53,14 +52,14 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
   test('re-indexes a saved file through the file watcher', async () => {
     const uri = fixtureUri('src/notes/watcher.ts');
     await vscode.workspace.fs.writeFile(uri, Buffer.from('// The quokka cache warms up at dawn.\nexport const QUOKKA_WARMUP = true;\n'));
-    await waitFor('the new file in search results', async () => (await api.index.search('quokka warmup dawn', { k: 1 }))[0]?.path === 'src/notes/watcher.ts', { timeout: 20_000 });
+    await waitFor('the new file in search results', async () => (await api.session.search('quokka warmup dawn', { k: 1 }))[0]?.path === 'src/notes/watcher.ts', { timeout: 20_000 });
     await vscode.workspace.fs.delete(uri);
-    await waitFor('the deleted file gone from search results', async () => (await api.index.search('quokka warmup dawn', { k: 1 }))[0]?.path !== 'src/notes/watcher.ts', { timeout: 20_000 });
+    await waitFor('the deleted file gone from search results', async () => (await api.session.search('quokka warmup dawn', { k: 1 }))[0]?.path !== 'src/notes/watcher.ts', { timeout: 20_000 });
   });
 
   test('an exclude setting takes effect: the excluded folder leaves the index, and comes back', async () => {
     const config = vscode.workspace.getConfiguration('workspaceRag');
-    const docsFound = async () => (await api.index.search('rendering notes inert markup', { k: 8 })).some((r) => r.path.startsWith('docs/'));
+    const docsFound = async () => (await api.session.search('rendering notes inert markup', { k: 8 })).some((r) => r.path.startsWith('docs/'));
     await waitFor('docs/ in the index', docsFound, { timeout: 20_000 });
     await config.update('exclude', ['docs/**'], vscode.ConfigurationTarget.Workspace);
     try {
@@ -69,6 +68,18 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
       await config.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
     }
     await waitFor('docs/ back in the index', docsFound, { timeout: 20_000 });
+  });
+
+  test('an include setting typed as one string (not a list) is applied, not dropped', async () => {
+    const config = vscode.workspace.getConfiguration('workspaceRag');
+    const onlyAuth = async () => (await api.session.search('session token password docs', { k: 8 })).every((r) => r.path.startsWith('src/auth/'));
+    await config.update('include', 'src/auth/**', vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('only src/auth in the index', onlyAuth, { timeout: 20_000 });
+    } finally {
+      await config.update('include', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('the whole workspace back in the index', async () => !(await onlyAuth()), { timeout: 20_000 });
   });
 
   test('@rag answers with the chat request\'s model, sources referenced and cited', async () => {
@@ -105,6 +116,16 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
     assert.equal(vscode.window.activeTextEditor?.selection.active.line, 3);
     for (const escape of ['../outside.txt', '/etc/passwd', 'src/../../outside.txt']) {
       assert.equal(await vscode.commands.executeCommand('workspaceRag.openSource', escape, 1, 1), false, escape);
+    }
+  });
+
+  test('a source that cannot be opened as text is reported, not a failed command', async () => {
+    const uri = fixtureUri('src/blob.bin');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from([0, 1, 2, 0, 255, 0, 7, 0]));
+    try {
+      assert.equal(await vscode.commands.executeCommand('workspaceRag.openSource', 'src/blob.bin', 1, 1), false);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
     }
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Source } from '../../src/protocol/events';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
-import { searchIndexes } from '../../src/engine/retrieval/folderSearch';
+import { searchIndexes } from '../../src/engine/retrieval/multiIndexSearch';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
 
 async function indexOf(files: Record<string, string>): Promise<WorkspaceIndex> {
