@@ -20,7 +20,7 @@ describe('IndexClient: the index on its own thread (built dist/indexWorker.js)',
       const summary = await index.sync({ onProgress: (p) => phases.push(p.phase) });
       assert.equal(summary.indexedFiles, 4);
       assert.ok(phases.includes('scanning') && phases.at(-1) === 'done', phases.join(','));
-      assert.equal(index.fileCount, 4, 'the client sees the state after a job');
+      assert.equal(index.state.files, 4, 'the client sees the state after a job');
       assert.equal(index.state.embedder.id, 'offline');
       const [best] = await index.search('connection pool size', { k: 3 });
       assert.equal(best.path, 'src/db/pool.ts');

@@ -58,18 +58,6 @@ export class IndexClient implements SearchIndex {
     return client;
   }
 
-  get fileCount(): number {
-    return this.current?.files ?? 0;
-  }
-
-  get chunkCount(): number {
-    return this.current?.chunks ?? 0;
-  }
-
-  get lastUpdated(): number | undefined {
-    return this.current?.lastUpdated;
-  }
-
   get state(): IndexState {
     return this.current ?? { files: 0, chunks: 0, lastUpdated: undefined, embedder: { id: this.options.embedder?.kind ?? 'offline', model: '', dimensions: undefined } };
   }
