@@ -123,10 +123,9 @@ export class StreamingRag {
       const built = buildPrompt(query, retrieved, this.config, options.history);
       const snippets = sourceSnippets(query, built.sources);
       for (const [i, source] of built.sources.entries()) {
-        const { snippet, snippetLine, matches } = snippets[i];
         yield emit({
           type: 'source', t: elapsed(), index: i + 1, path: source.path, startLine: source.startLine,
-          endLine: source.endLine, score: Math.round(source.score * 10_000) / 10_000, snippet, snippetLine, snippetMatches: matches,
+          endLine: source.endLine, score: Math.round(source.score * 10_000) / 10_000, ...snippets[i],
         });
       }
       yield emit({ type: 'retrieval_done', t: elapsed(), numDocs: built.sources.length, retrievalMs });

@@ -7,7 +7,7 @@ import { fixedRetriever, scriptedLlm, source } from '../helpers/engineFakes';
 
 /** The marked words of a snippet, as a surface shows them. */
 function marked(snippet: SourceSnippet): string[] {
-  return snippet.matches.map(([start, end]) => snippet.snippet.slice(start, end));
+  return snippet.snippetMatches.map(([start, end]) => snippet.snippet.slice(start, end));
 }
 
 const gate = source('src/auth/gate.ts', [
@@ -89,7 +89,7 @@ describe('source snippets', () => {
     const [none] = sourceSnippets('kubernetes', [source('b.ts', '\n\nconst a = 1;\nconst b = 2;\nconst c = 3;\nconst d = 4;', 7)]);
     assert.equal(none.snippet, 'const a = 1;\nconst b = 2;\nconst c = 3;');
     assert.equal(none.snippetLine, 9);
-    assert.deepEqual(none.matches, []);
+    assert.deepEqual(none.snippetMatches, []);
   });
 
   it('are what the engine sends in every source event', async () => {
@@ -98,7 +98,7 @@ describe('source snippets', () => {
     const event = events.find((e) => e.type === 'source');
     assert.ok(event?.type === 'source');
     const [expected] = sourceSnippets('how do I authorize a user by name?', [gate]);
-    assert.deepEqual([event.snippet, event.snippetLine, event.snippetMatches], [expected.snippet, expected.snippetLine, expected.matches]);
+    assert.deepEqual([event.snippet, event.snippetLine, event.snippetMatches], [expected.snippet, expected.snippetLine, expected.snippetMatches]);
   });
 });
 

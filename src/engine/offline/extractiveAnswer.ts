@@ -55,7 +55,7 @@ export function extractiveAnswer(query: string, sources: Source[], notice: strin
   const testWeight = asksAboutTests(query) ? 1 : TEST_PASSAGE_WEIGHT;
   const ranked: Passage[] = [];
   sources.forEach((source, sourceIndex) => {
-    const excerpt = bestExcerpt(lines[sourceIndex], question.terms.size, LEAD_LINES);
+    const excerpt = bestExcerpt(lines[sourceIndex], question.terms.size, LEAD_LINES, 'tight');
     if (!excerpt) return;
     const retrieval = bestScore > 0 && source.score > 0 ? Math.sqrt(source.score / bestScore) : 1;
     const score = ((excerpt.coverage + excerpt.lineCoverage) / 2) * retrieval * (isTestPath(source.path) ? testWeight : 1);
@@ -74,7 +74,7 @@ export function extractiveAnswer(query: string, sources: Source[], notice: strin
   const supporting = others.filter((p) => p.score >= lead.score * SUPPORT_RATIO).slice(0, MAX_SUPPORTING);
   if (supporting.length > 0) parts.push('', 'Also relevant:');
   for (const support of supporting) {
-    const excerpt = bestExcerpt(lines[support.sourceIndex], question.terms.size, SUPPORT_LINES)!;
+    const excerpt = bestExcerpt(lines[support.sourceIndex], question.terms.size, SUPPORT_LINES, 'tight')!;
     parts.push('', ...passage({ ...support, lines: lines[support.sourceIndex].slice(excerpt.first, excerpt.last + 1) }, sources[support.sourceIndex]));
   }
   return parts.join('\n') + '\n';

@@ -26,12 +26,21 @@ export interface Excerpt {
 }
 
 /**
- * The best excerpt of at most `maxLines` lines: the most of the question covered, then the most
- * matches (repeated words count here only), then the fewest lines; it starts and ends on a matching
- * line. A Markdown heading may open an excerpt but never sits inside one: a passage stays in its
- * section. Undefined when no line matches. `questionTerms` is how many terms the question has.
+ * How excerpts that cover as much of the question are told apart: `dense` takes the one with the most
+ * matches (repeated words count here only), to show a reader every place the words are; `tight` the
+ * one with the fewest lines, to quote just what answers.
  */
-export function bestExcerpt(lines: readonly PassageLine[], questionTerms: number, maxLines: number): Excerpt | undefined {
+export type ExcerptPreference = 'dense' | 'tight';
+
+/**
+ * The best excerpt of at most `maxLines` lines: the most of the question covered, then as `prefer`
+ * says; it starts and ends on a matching line, then goes on past a line that introduces what follows
+ * (a heading, or a sentence ending in a colon) while `maxLines` allow. A Markdown heading may open an
+ * excerpt but never sits inside one: a passage stays in its section. Undefined when no line matches.
+ * `questionTerms` is how many terms the question has.
+ */
+export function bestExcerpt(lines: readonly PassageLine[], questionTerms: number, maxLines: number,
+  prefer: ExcerptPreference): Excerpt | undefined {
   let best: { first: number; last: number; covered: number; density: number } | undefined;
   for (let first = 0; first < lines.length; first++) {
     if (lines[first].matches.length === 0) continue;
@@ -42,16 +51,35 @@ export function bestExcerpt(lines: readonly PassageLine[], questionTerms: number
       if (lines[last].matches.length === 0) continue;
       density += addMatches(covered, lines[last]);
       const sum = total(covered);
-      if (!best || sum > best.covered || (sum === best.covered
-        && (density > best.density || (density === best.density && last - first < best.last - best.first)))) {
-        best = { first, last, covered: sum, density };
-      }
+      const candidate = { first, last, covered: sum, density };
+      if (!best || sum > best.covered || (sum === best.covered && better(candidate, best, prefer))) best = candidate;
     }
   }
   if (!best || questionTerms === 0) return undefined;
+  for (let lead = introduction(lines[best.last]); lead > 0 && best.last - best.first + 1 < maxLines; lead--) {
+    if (best.last + 1 >= lines.length || lines[best.last + 1].heading) break;
+    best.last++;
+    lead = Math.max(lead, introduction(lines[best.last]));
+  }
   let bestLine = 0;
   for (let i = best.first; i <= best.last; i++) bestLine = Math.max(bestLine, total(lineTerms(lines[i])));
   return { first: best.first, last: best.last, coverage: best.covered / questionTerms, lineCoverage: bestLine / questionTerms };
+}
+
+function better(a: { first: number; last: number; density: number }, b: { first: number; last: number; density: number },
+  prefer: ExcerptPreference): boolean {
+  const [shorter, denser] = [a.last - a.first < b.last - b.first, a.density > b.density];
+  const [sameLength, sameDensity] = [a.last - a.first === b.last - b.first, a.density === b.density];
+  return prefer === 'dense' ? denser || (sameDensity && shorter) : shorter || (sameLength && denser);
+}
+
+/**
+ * How many lines after this one it introduces: a heading, its section's opening line; prose ending in a
+ * colon, the list or code it leads into (as much as fits); any other line, none.
+ */
+function introduction(line: PassageLine): number {
+  if (line.heading) return 1;
+  return !line.code && /:\s*$/.test(line.text) ? Infinity : 0;
 }
 
 /** Adds a line's matches to the best weight seen per term; returns the line's own weight (its distinct terms). */

@@ -4,13 +4,13 @@ import { cutLine } from './cutLine';
 import { bestExcerpt } from './excerpt';
 import { passageLines, type PassageLine } from './passageLines';
 
-/** What a source card shows: the lines that best match the question, and where its words are in them. */
+/** What a source card shows: the lines that best match the question, and where its words are in them (the `source` event's fields). */
 export interface SourceSnippet {
   snippet: string;
   /** 1-based file line of the snippet's first line. */
   snippetLine: number;
   /** The question's words in `snippet`: `[start, end)` offsets, ascending, not overlapping. */
-  matches: [number, number][];
+  snippetMatches: [number, number][];
 }
 
 /** A card shows about three lines: enough to see why the source is there, few enough to scan a list of them. */
@@ -23,9 +23,9 @@ export function sourceSnippets(question: string, sources: readonly Source[]): So
   const terms = questionTerms(question);
   const lines = sources.map((source) => passageLines(source, terms));
   return sources.map((source, i) => {
-    const excerpt = bestExcerpt(lines[i], terms.terms.size, SNIPPET_LINES);
+    const excerpt = bestExcerpt(lines[i], terms.terms.size, SNIPPET_LINES, 'dense');
     const shown = excerpt ? lines[i].slice(excerpt.first, excerpt.last + 1) : lines[i].slice(0, SNIPPET_LINES);
-    return shown.length > 0 ? render(shown) : { snippet: '', snippetLine: source.startLine, matches: [] };
+    return shown.length > 0 ? render(shown) : { snippet: '', snippetLine: source.startLine, snippetMatches: [] };
   });
 }
 
@@ -46,7 +46,33 @@ function render(shown: PassageLine[]): SourceSnippet {
     }
     snippet += text;
   }
-  return { snippet, snippetLine: shown[0].lineNumber, matches };
+  return { snippet, snippetLine: shown[0].lineNumber, snippetMatches: matches };
+}
+
+/** One line of a snippet with the ranges of its matched words, offsets into `text`. */
+export interface MarkedLine {
+  text: string;
+  matches: [number, number][];
+}
+
+/**
+ * The first `max` lines of a snippet, trimmed, each with its own ranges: what a one-line surface (a
+ * terminal, a chat list) shows of a source. A snippet starts on a line with the question's words
+ * whenever it has any, and goes on with what best matches or what that line introduces.
+ */
+export function bestSnippetLines(snippet: string, matches: readonly [number, number][], max: number): MarkedLine[] {
+  const lines: MarkedLine[] = [];
+  let start = 0;
+  for (const line of snippet.split('\n')) {
+    const from = start + line.length - line.trimStart().length;
+    const to = start + line.trimEnd().length;
+    start += line.length + 1;
+    if (to <= from) continue;
+    const marks = matches.filter(([a, b]) => a < to && b > from).map(([a, b]): [number, number] => [Math.max(a, from) - from, Math.min(b, to) - from]);
+    lines.push({ text: snippet.slice(from, to), matches: marks });
+    if (lines.length === max) break;
+  }
+  return lines;
 }
 
 /** Adds a range, joining it to the previous one when they touch (`get[User][Name]` → one mark). */
