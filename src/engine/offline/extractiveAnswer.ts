@@ -10,7 +10,7 @@ const DEFAULT_SETUP_HINT = 'For written answers, start Ollama (`ollama serve`) o
 
 /** The opening line of every offline answer; `setupHint` says how a user of this surface configures a model. */
 export function offlineNotice(setupHint = DEFAULT_SETUP_HINT): string {
-  return `_No language model is configured or reachable, so this answer quotes the most relevant lines of the workspace. ${setupHint}_`;
+  return `_No language model is configured or reachable, so this answer quotes the passages of the workspace that best match the question. ${setupHint}_`;
 }
 
 /** The leading passage: a short contiguous excerpt, long enough for a sentence and the code it introduces. */

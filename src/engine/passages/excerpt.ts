@@ -7,9 +7,9 @@ import type { PassageLine } from './passageLines';
  * the same stem.
  *
  * The terms are not weighed by how rare they are among the sources: the sources were found because
- * they share the question's central words, so those would count least (measured: weighing by rarity
- * among the sources' lines made the offline answer lead with a passage on a side word more often).
- * Words that say nothing are dropped from the question beforehand (`questionTerms`).
+ * they share the question's central words, so those would count least. (Weighing by rarity among the
+ * sources' lines did no better on `npm run eval` and led the issue's example with a passage on a side
+ * word.) Words that say nothing are dropped from the question beforehand (`questionTerms`).
  */
 
 /** Weight of a match by stem only (`Author` for "authorization"): half the evidence of the word as written. */
