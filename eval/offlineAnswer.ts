@@ -9,6 +9,8 @@ import { AnswerSession } from '../src/engine/session/answerSession';
 export interface OfflineQuote {
   /** Path of the source the first citation points at; null when the answer cites nothing. */
   firstQuotedPath: string | null;
+  /** Paths of the sources the answer was given (and the cards show), in order. */
+  sourcePaths: string[];
 }
 
 /** A citation as the answer writes it; `\[1]` is a bracket quoted from a file, not a citation. */
@@ -38,6 +40,6 @@ export class OfflineAnswers {
       else if (event.type === 'error') throw new Error(`The offline answer failed: ${event.message}`);
     }
     const cited = CITATION.exec(answer);
-    return { firstQuotedPath: cited ? sources.get(Number(cited[1])) ?? null : null };
+    return { firstQuotedPath: cited ? sources.get(Number(cited[1])) ?? null : null, sourcePaths: [...sources.values()] };
   }
 }

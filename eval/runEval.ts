@@ -42,6 +42,10 @@ export interface PackageResult {
     firstQuoteAnswers: number;
     /** Per question: the file of the first quoted passage (null: nothing quoted). */
     firstQuoted: (string | null)[];
+    /** Mean number of sources the answer was given (those within the prompt's relative score floor). */
+    meanSources: number;
+    /** Share of questions with an answering file among those sources. */
+    answerAmongSources: number;
   };
 }
 
@@ -78,8 +82,11 @@ async function evaluateSet(set: QuestionSet): Promise<PackageResult> {
     // The offline answer streams at a reading pace (40 ms between pieces, about 1.4 s an answer): asking
     // every question at once keeps the run short and changes no answer.
     const offline = new OfflineAnswers(index);
-    const firstQuoted = await Promise.all(set.questions.map(async ({ q }) => (await offline.firstQuote(q)).firstQuotedPath));
+    const quotes = await Promise.all(set.questions.map(({ q }) => offline.firstQuote(q)));
+    const firstQuoted = quotes.map((quote) => quote.firstQuotedPath);
     const quotedAnswers = firstQuoted.filter((p, i) => p !== null && set.questions[i].answers.includes(p)).length;
+    const answerAmongSources = quotes.filter((quote, i) => quote.sourcePaths.some((p) => set.questions[i].answers.includes(p))).length;
+    const meanSources = quotes.reduce((sum, quote) => sum + quote.sourcePaths.length, 0) / quotes.length;
     return {
       version: set.version,
       questions: set.questions.map((q) => q.q),
@@ -87,7 +94,7 @@ async function evaluateSet(set: QuestionSet): Promise<PackageResult> {
       chunks: summary.chunks,
       indexMs,
       rankings: Object.fromEntries(RANKINGS.map((r) => [r, score(ranks[r])])) as Record<Ranking, Scores>,
-      offline: { firstQuoteAnswers: quotedAnswers / set.questions.length, firstQuoted },
+      offline: { firstQuoteAnswers: quotedAnswers / set.questions.length, firstQuoted, meanSources, answerAmongSources: answerAmongSources / set.questions.length },
     };
   } finally {
     await index.close();
@@ -112,7 +119,8 @@ function printResults(results: Record<string, PackageResult>): void {
       console.log(`${RANKING_NAMES[ranking].padEnd(28)} ${pct(s.hit1).padStart(5)}  ${pct(s.hit5).padStart(5)}  ${s.mrr.toFixed(3)}`);
     }
     const quoted = Math.round(r.offline.firstQuoteAnswers * n);
-    console.log(`offline answer: first quote from an answering file for ${quoted} of ${n} (${pct(r.offline.firstQuoteAnswers)})`);
+    console.log(`offline answer: first quote from an answering file for ${quoted} of ${n} (${pct(r.offline.firstQuoteAnswers)}); `
+      + `${r.offline.meanSources.toFixed(1)} sources on average, an answering file among them for ${Math.round(r.offline.answerAmongSources * n)} of ${n}`);
     const rankText = (x: number | null) => (x === null ? '-' : String(x));
     console.log(`rank of the first answering file per question (${RANKINGS.join('/')}; - = not in the top ${TOP_SOURCES} sources):`);
     console.log('  ' + r.questions.map((_, i) => `${i + 1}:${RANKINGS.map((k) => rankText(r.rankings[k].ranks[i])).join('/')}`).join('  '));

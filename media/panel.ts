@@ -3,9 +3,10 @@
 // put in the page as text (textContent) or through the sanitising Markdown renderer, never as raw HTML.
 import { CitationSpans } from '../src/protocol/citationSpans';
 import { actionsFor, type UserAction } from '../src/protocol/errorCodes';
-import type { ErrorEvent, RagEvent, SourceEvent } from '../src/protocol/events';
+import type { ErrorEvent, RagEvent } from '../src/protocol/events';
 import type { HostMessage, IndexView, Turn, WebviewMessage } from '../src/protocol/webview';
 import { renderAnswer } from './markdown';
+import { sourceCard } from './sourceCard';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
 const vscode = acquireVsCodeApi();
@@ -176,7 +177,7 @@ function apply(view: TurnView, event: RagEvent): void {
   view.turn.events.push(event);
   switch (event.type) {
     case 'source':
-      view.sources.append(sourceCard(event));
+      view.sources.append(sourceCard(document, event));
       break;
     case 'retrieval_done':
       if (event.numDocs === 0) view.sources.append(note('No matching passages in the index.'));
@@ -215,28 +216,6 @@ function requestRender(): void {
       if (view.turn.id === streamingTurn) view.root.scrollIntoView({ block: 'end' });
     }
   });
-}
-
-function sourceCard(event: SourceEvent): HTMLElement {
-  const card = element('button', 'source') as HTMLButtonElement;
-  card.type = 'button';
-  card.dataset.index = String(event.index);
-  card.dataset.path = event.path;
-  card.dataset.start = String(event.startLine);
-  card.dataset.end = String(event.endLine);
-  card.title = `Open ${event.path} at line ${event.startLine}`;
-  const head = element('div', 'source-head');
-  const number = element('span', 'source-index');
-  number.textContent = String(event.index);
-  const where = element('span', 'source-path');
-  where.textContent = `${event.path}:${event.startLine}-${event.endLine}`;
-  const score = element('span', 'source-score');
-  score.textContent = event.score.toFixed(2);
-  head.append(number, where, score);
-  const snippet = element('pre', 'source-snippet');
-  snippet.textContent = event.snippet; // file text is shown as text, never as HTML
-  card.append(head, snippet);
-  return card;
 }
 
 function errorBox(event: ErrorEvent): HTMLElement {

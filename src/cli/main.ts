@@ -2,12 +2,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { IndexSummary } from '../protocol/indexing';
 import { CancelledError } from '../engine/errors';
+import { sourceSnippets } from '../engine/passages/snippet';
 import { AnswerSession } from '../engine/session/answerSession';
 import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';
 import { defaultIndexDir } from './paths';
 import { progressLine } from './progress';
 import { embedderConfig, providerSettings } from './providerOptions';
 import { AnswerPrinter } from './render';
+import { snippetLines } from './snippetLines';
 import { formatCount, formatMs, styler } from './terminal';
 
 /** Exit codes: 0 success, 1 failure (including an answer that ended in an error), 2 usage, 130 interrupted. */
@@ -119,10 +121,10 @@ async function runSearch(parsed: ParsedCommand, workspace: string, indexDir: str
   }
   const style = styler(process.stdout);
   if (results.length === 0) process.stdout.write('No matching passages.\n');
+  const snippets = sourceSnippets(parsed.question!, results);
   results.forEach((source, i) => {
-    const firstLine = source.text.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 100) ?? '';
     process.stdout.write(`${style.cyan(`${i + 1}.`)} ${source.path}:${source.startLine}-${source.endLine}  ${style.dim(round(source.score).toString())}\n`);
-    process.stdout.write(`   ${style.dim(firstLine)}\n`);
+    for (const line of snippetLines(snippets[i].snippet, snippets[i].snippetMatches, style)) process.stdout.write(`   ${line}\n`);
   });
   return EXIT.ok;
 }

@@ -1,9 +1,10 @@
 import type { RagEvent, SourceEvent } from '../protocol/events';
+import { snippetLines } from './snippetLines';
 import { formatMs, type Styler } from './terminal';
 
 /**
- * Prints an answer stream for people: the sources as soon as they are found, the answer as it
- * arrives, then which sources it cited and how long it took.
+ * Prints an answer stream for people: the sources as soon as they are found (each with the lines that
+ * match the question), the answer as it arrives, then which sources it cited and how long it took.
  */
 export class AnswerPrinter {
   private readonly sources = new Map<number, SourceEvent>();
@@ -23,6 +24,7 @@ export class AnswerPrinter {
         if (this.sources.size === 0) this.out.write(this.style.bold('Sources') + '\n');
         this.sources.set(event.index, event);
         this.out.write(`  ${this.style.cyan(`[${event.index}]`)} ${location(event)}  ${this.style.dim(event.score.toFixed(3))}\n`);
+        for (const line of snippetLines(event.snippet, event.snippetMatches, this.style)) this.out.write(`      ${line}\n`);
         break;
       case 'retrieval_done':
         if (event.numDocs === 0) this.out.write(this.style.dim('No matching passages in the index.') + '\n');

@@ -18,6 +18,14 @@ export interface BuiltPrompt {
 /** Below this many tokens left in the budget, a further source is dropped rather than cut to a stub. */
 const MIN_USEFUL_SOURCE_TOKENS = 40;
 
+/**
+ * Sources scoring under this share of the best one's are left out of the prompt (and so of the cards and
+ * the offline answer): less than half as relevant as the best, they would more often distract a small
+ * model than inform it. With the workspace's fused ranking, when the best is first by both words and
+ * vectors, this drops a source that only the words rank, fourth or lower (measured in BENCHMARKS.md).
+ */
+export const MIN_RELATIVE_SCORE = 0.5;
+
 /** Earlier turns are summarised to this many characters each so follow-ups do not crowd out sources. */
 const MAX_HISTORY_ANSWER_CHARS = 600;
 const MAX_HISTORY_TURNS = 4;
@@ -31,7 +39,7 @@ export function buildPrompt(query: string, retrieved: Source[], config: StreamCo
   const sources: Source[] = [];
   const blocks: string[] = [];
   let budget = config.maxContextTokens;
-  for (const source of retrieved.slice(0, config.maxContextDocs)) {
+  for (const source of aboveFloor(retrieved).slice(0, config.maxContextDocs)) {
     const index = sources.length + 1;
     let text = cutAtLine(source.text, config.maxDocChars);
     let block = formatSource(index, source, text);
@@ -51,6 +59,12 @@ export function buildPrompt(query: string, retrieved: Source[], config: StreamCo
   const values: Record<string, string> = { context, query, history: formatHistory(history) };
   const prompt = config.promptTemplate.replace(/\{(context|query|history)\}/g, (_, key: string) => values[key]);
   return { prompt, sources, promptTokens: countTokens(prompt) };
+}
+
+/** The sources within MIN_RELATIVE_SCORE of the best, in their order; all of them when scores are not positive. */
+function aboveFloor(retrieved: Source[]): Source[] {
+  const best = Math.max(0, ...retrieved.map((source) => source.score));
+  return best > 0 ? retrieved.filter((source) => source.score >= best * MIN_RELATIVE_SCORE) : retrieved;
 }
 
 function formatSource(index: number, source: Source, text: string): string {

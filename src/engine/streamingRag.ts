@@ -3,6 +3,7 @@ import { CitationScanner, type CitationMark } from './citations';
 import { StreamStatsCounter } from './streamStats';
 import { raceDeadline } from './deadline';
 import { CancelledError, RagError, describeError, isAbortError } from './errors';
+import { sourceSnippets } from './passages/snippet';
 import { buildPrompt, type Turn } from './prompt';
 import { openTokenStream, selectStrategy, type Llm, type Retriever } from './strategies';
 import { resolveStreamConfig, type StreamConfig } from './streamConfig';
@@ -29,9 +30,6 @@ export interface QueryResult {
   answer: string;
   events: RagEvent[];
 }
-
-/** Snippet shown on a source card: the start of the passage, enough to recognise it. */
-const SNIPPET_CHARS = 300;
 
 /**
  * The streaming RAG engine: retrieves sources, shows them, then streams the answer token by token
@@ -123,10 +121,11 @@ export class StreamingRag {
       }
       const retrievalMs = elapsed();
       const built = buildPrompt(query, retrieved, this.config, options.history);
+      const snippets = sourceSnippets(query, built.sources);
       for (const [i, source] of built.sources.entries()) {
         yield emit({
           type: 'source', t: elapsed(), index: i + 1, path: source.path, startLine: source.startLine,
-          endLine: source.endLine, score: Math.round(source.score * 10_000) / 10_000, snippet: snippetOf(source.text),
+          endLine: source.endLine, score: Math.round(source.score * 10_000) / 10_000, ...snippets[i],
         });
       }
       yield emit({ type: 'retrieval_done', t: elapsed(), numDocs: built.sources.length, retrievalMs });
@@ -225,11 +224,6 @@ function toErrorEvent(err: unknown, stage: Stage, t: number): ErrorEvent {
   const what = stage === 'retrieval' ? 'Searching the index failed' : 'The model failed';
   const hint = stage === 'retrieval' ? 'Rebuild the index (Workspace RAG: Reindex Workspace, or `workspace-rag index`) and try again.' : 'Check the provider settings and try again.';
   return { type: 'error', t, stage, message: `${what}: ${describeError(err)}. ${hint}`, code: stage === 'retrieval' ? 'retrieval_failed' : stage === 'indexing' ? 'index_failed' : 'generation_failed' };
-}
-
-function snippetOf(text: string): string {
-  const trimmed = text.replace(/^\s*\n/, '').trimEnd();
-  return trimmed.length <= SNIPPET_CHARS ? trimmed : trimmed.slice(0, SNIPPET_CHARS) + '…';
 }
 
 function seconds(ms: number): string {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { sourceSnippets } from '../engine/passages/snippet';
 import type { AnswerSession } from '../engine/session/answerSession';
 import type { Turn } from '../engine/prompt';
 import type { SourceEvent } from '../protocol/events';
@@ -7,6 +8,7 @@ import { commandFor } from './actions';
 import { ChatAnswerWriter } from './chatAnswer';
 import { reindex } from './indexJobs';
 import { resolveWorkspaceFile } from './openSource';
+import { snippetMarkdown } from './snippetMarkdown';
 import { VsCodeChatModel } from './vscodeChatModel';
 
 export const PARTICIPANT_ID = 'workspace-rag.rag';
@@ -62,9 +64,11 @@ async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatConte
       stream.progress('Searching the workspace…');
       const sources = await session.search(request.prompt, { signal: controller.signal });
       if (sources.length === 0) stream.markdown('No matching passages in the index.');
+      const snippets = sourceSnippets(request.prompt, sources);
       for (const [i, source] of sources.entries()) {
         await reference(stream, source);
-        stream.markdown(`${i + 1}. \`${source.path}:${source.startLine}-${source.endLine}\`\n`);
+        const lines = snippetMarkdown(snippets[i].snippet, snippets[i].snippetMatches).map((line) => `   > ${line}\n`).join('');
+        stream.markdown(`${i + 1}. \`${source.path}:${source.startLine}-${source.endLine}\`\n${lines}`);
         result.metadata.sources.push({ index: i + 1, path: source.path, startLine: source.startLine, endLine: source.endLine });
       }
       return result;

@@ -31,7 +31,16 @@ export interface RetrievalStartEvent { type: 'retrieval_start'; t: number; query
 export interface SourceEvent {
   type: 'source'; t: number;
   /** 1-based: the number the answer cites as `[index]`. */
-  index: number; path: string; startLine: number; endLine: number; score: number; snippet: string;
+  index: number; path: string; startLine: number; endLine: number; score: number;
+  /** The few lines of the passage that best match the question (Markdown layout stripped), or its first lines. */
+  snippet: string;
+  /** 1-based file line of the snippet's first line. */
+  snippetLine: number;
+  /**
+   * Where the question's words are in `snippet` (stems and identifier parts included), for every surface to
+   * mark the same words: `[start, end)` character offsets, ascending, not overlapping.
+   */
+  snippetMatches: [number, number][];
 }
 export interface RetrievalDoneEvent { type: 'retrieval_done'; t: number; numDocs: number; retrievalMs: number }
 export interface GenerationStartEvent {

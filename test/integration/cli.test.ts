@@ -84,15 +84,17 @@ describe('workspace-rag CLI (built dist/cli.js as a process)', () => {
     assert.ok(start?.type === 'generation_start' && start.provider === 'offline' && start.strategy === 'simulated');
     const answer = events.filter((e) => e.type === 'token').map((e) => (e.type === 'token' ? e.text : '')).join('');
     assert.match(answer.split('\n')[0], /No language model is configured/);
-    const quoted = [...answer.matchAll(/- L(\d+): `(.+?)` \[(\d+)\]/g)];
-    assert.ok(quoted.length > 0, answer);
-    for (const [, line, code, n] of quoted) {
-      const src = sources.find((s) => s.type === 'source' && s.index === Number(n));
-      assert.ok(src?.type === 'source');
-      const fileLines = (await fs.readFile(path.join(workspace, src.path), 'utf8')).split('\n');
-      assert.equal(fileLines[Number(line) - 1].trim(), code, `line ${line} of ${src.path} is quoted exactly`);
-    }
-    assert.ok(events.some((e) => e.type === 'citation' && e.valid));
+    // The lead passage: where it is, with its citation, then its code lines exactly as in the file.
+    const lead = /\n\*\*(.+?)\*\* \(lines? (\d+)(?:-(\d+))?\) \[(\d+)\]:\n\n```\w*\n([^]*?)\n```/.exec(answer);
+    assert.ok(lead, answer);
+    const [, leadPath, first, last, n, code] = lead;
+    const src = sources.find((s) => s.type === 'source' && s.index === Number(n));
+    assert.ok(src?.type === 'source' && src.path === leadPath);
+    const fileLines = (await fs.readFile(path.join(workspace, src.path), 'utf8')).split('\n');
+    const quoted = fileLines.slice(Number(first) - 1, Number(last ?? first)).filter((l) => l.trim() !== '');
+    assert.deepEqual(code.split('\n'), quoted, `lines ${first}-${last} of ${src.path} are quoted exactly`);
+    assert.match(code, /Sessions last one hour/);
+    assert.ok(events.some((e) => e.type === 'citation' && e.valid && e.index === Number(n)));
   });
 
   it('ask prints sources, the answer and the cited sources for people', async () => {
@@ -103,7 +105,16 @@ describe('workspace-rag CLI (built dist/cli.js as a process)', () => {
     const citedAt = result.stdout.indexOf('\nCited\n  [');
     assert.ok(sourcesAt === 0 && answerAt > sourcesAt && citedAt > answerAt, result.stdout);
     assert.match(result.stdout, /100 requests per minute/);
-    assert.match(result.stdout, /offline · extractive · first token \d+ ms · \d+ ms/);
+    assert.match(result.stdout, /offline · extractive · first token (\d+ ms|\d+\.\d s) · (\d+ ms|\d+\.\d s)/, 'durations over a second (a busy machine) read in seconds');
+    assert.match(result.stdout, /\n  \[1\] docs\/architecture\.md:\d+-\d+  [\d.]+\n {6}Rate limiting\n {6}Each client may send 100 requests/,
+      'each source shows the lines that match, heading markers stripped');
+  });
+
+  it('search prints each passage with the lines that match the question', async () => {
+    const result = await run(['search', 'how long does a session last?', '--workspace', workspace, '--index-dir', indexDir, '--k', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^1\. src\/auth\/session\.ts:\d+-\d+  [\d.]+\n {3}\/\*\* Sessions last one hour; after that the user must log in again\. \*\/\n/);
+    assert.doesNotMatch(result.stdout, /import \{ sign, verify \}/, 'not the first line, the matching one');
   });
 
   it('indexes first when there is no index, into a cache folder outside the workspace by default', async () => {

@@ -55,11 +55,11 @@ describe("the offline answer's first quote", () => {
       source('docs/retries.md', 'The retry limit [2] is three attempts.'),
       source('lib/other.js', 'const unrelated = 1'),
     ]));
-    assert.deepEqual(await offline.firstQuote('What is the retry limit?'), { firstQuotedPath: 'docs/retries.md' });
+    assert.deepEqual(await offline.firstQuote('What is the retry limit?'), { firstQuotedPath: 'docs/retries.md', sourcePaths: ['docs/retries.md', 'lib/other.js'] });
   });
 
   it('is null when the answer quotes nothing', async () => {
     const offline = new OfflineAnswers(indexOf([source('lib/other.js', 'const unrelated = 1')]));
-    assert.deepEqual(await offline.firstQuote('What is the retry limit?'), { firstQuotedPath: null });
+    assert.deepEqual(await offline.firstQuote('What is the retry limit?'), { firstQuotedPath: null, sourcePaths: ['lib/other.js'] });
   });
 });

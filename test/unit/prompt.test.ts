@@ -26,6 +26,15 @@ describe('buildPrompt', () => {
     assert.match(first, /of a longer passage\n…\n$/);
   });
 
+  it('leaves out sources scoring under half the best one; scores that are not positive leave every source in', () => {
+    const scored = (path: string, score: number) => ({ ...source(path, `text of ${path}`), score });
+    const built = buildPrompt('q', [scored('best.ts', 0.8), scored('close.ts', 0.45), scored('far.ts', 0.39), scored('farther.ts', 0.1)], config);
+    assert.deepEqual(built.sources.map((s) => s.path), ['best.ts', 'close.ts']);
+    assert.doesNotMatch(built.prompt, /far\.ts|farther\.ts/);
+    const unscored = buildPrompt('q', [scored('a.ts', 0), scored('b.ts', 0)], config);
+    assert.equal(unscored.sources.length, 2);
+  });
+
   it('stops adding sources when the token budget is spent', () => {
     const text = 'word '.repeat(400);
     const sources = Array.from({ length: 5 }, (_, i) => source(`f${i}.ts`, text));

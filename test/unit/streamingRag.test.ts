@@ -41,7 +41,7 @@ describe('StreamingRag strategies', () => {
     assert.deepEqual(times, [...times].sort((a, b) => a - b), 't is monotonic');
     const sourceEvent = events[1];
     assert.ok(sourceEvent.type === 'source');
-    assert.deepEqual({ ...sourceEvent, t: 0 }, { type: 'source', t: 0, index: 1, path: 'src/auth.ts', startLine: 10, endLine: 10, score: 1, snippet: 'export function login() {}' });
+    assert.deepEqual({ ...sourceEvent, t: 0 }, { type: 'source', t: 0, index: 1, path: 'src/auth.ts', startLine: 10, endLine: 10, score: 1, snippet: 'export function login() {}', snippetLine: 10, snippetMatches: [] });
     assert.match(llm.probe.prompts[0], /<source id="1" path="src\/auth.ts" lines="10-10">/);
   });
 

@@ -1,136 +1,137 @@
 import type { Source } from '../../protocol/events';
-import { termSet } from '../text/terms';
+import { cutLine } from '../passages/cutLine';
+import { bestExcerpt } from '../passages/excerpt';
+import { passageLines, type PassageLine } from '../passages/passageLines';
+import { asksAboutTests, isTestPath } from '../passages/testFiles';
+import { questionTerms } from '../text/wordMatches';
 
 /** How to get written answers, when the surface has no more specific advice. */
 const DEFAULT_SETUP_HINT = 'For written answers, start Ollama (`ollama serve`) or configure an OpenAI-compatible server.';
 
 /** The opening line of every offline answer; `setupHint` says how a user of this surface configures a model. */
 export function offlineNotice(setupHint = DEFAULT_SETUP_HINT): string {
-  return `_No language model is configured or reachable, so this answer quotes the most relevant lines of the workspace. ${setupHint}_`;
+  return `_No language model is configured or reachable, so this answer quotes the passages of the workspace that best match the question. ${setupHint}_`;
 }
 
-/** Lines quoted in one answer: enough to show where the answer lives, few enough to read at a glance. */
-const MAX_LINES = 8;
-const MAX_LINES_PER_SOURCE = 3;
-/** Quoted lines are cut to this width so one minified line cannot flood the answer. */
-const MAX_LINE_CHARS = 160;
+/** The leading passage: a short contiguous excerpt, long enough for a sentence and the code it introduces. */
+export const LEAD_LINES = 6;
+/** Supporting passages say where else the answer is confirmed: a few lines each. */
+export const SUPPORT_LINES = 3;
+/** Passages after the lead: more would read as a list of search results again. */
+export const MAX_SUPPORTING = 2;
+/**
+ * A passage is quoted only if it has at least this share of the question's terms (its words less the
+ * common ones): a line that shares one word of a longer question is not an answer.
+ */
+export const MIN_COVERAGE = 1 / 3;
+/** A supporting passage must score at least this share of the lead's: one far below it only adds noise. */
+export const SUPPORT_RATIO = 0.5;
+/** A test file's passage counts half, unless the question asks about tests (see testFiles.ts). */
+export const TEST_PASSAGE_WEIGHT = 0.5;
+/** Quoted lines are cut to this width around their first match, so one minified line cannot flood the answer. */
+const MAX_LINE_CHARS = 200;
 
-const PROSE = /\.(md|markdown|mdx|txt|rst|adoc)$/i;
-const COMMENT = /^\s*(\/\/|\/\*|\*|#(?!include|define|if|endif|pragma)|--|;|<!--|""")/;
-const TRIVIAL = /^[\s{}()[\];,.:'"`<>/\\|*#=+-]*$/;
-const HEADING = /^\s{0,3}#{1,6}\s/;
-
-interface ScoredLine {
+interface Passage {
   sourceIndex: number;
-  lineNumber: number;
-  text: string;
+  lines: PassageLine[];
+  coverage: number;
   score: number;
 }
 
 /**
- * Writes an answer without a language model: the lines of the retrieved passages that share the most
- * (and rarest) words with the question, each followed by the `[n]` citation of its source, after a
- * first line that says no model is configured. Never empty and never invented: with no matching line
- * it says that nothing relevant was found.
+ * Writes an answer without a language model, after a first line that says no model is configured: the
+ * passage that best answers, with its `[n]`, then at most two supporting passages. Never invented: every
+ * quoted line is in a source; with nothing worth quoting it says so and points at the closest source.
+ *
+ * A passage's score: half the share of the question's terms it has, half the share its best line has on
+ * its own (words said together, not scattered over lines), times the square root of its source's
+ * retrieval score relative to the best source's (the search saw the whole chunk and the whole index, but
+ * it already counted these same words), times TEST_PASSAGE_WEIGHT for a test.
  */
 export function extractiveAnswer(query: string, sources: Source[], notice: string = offlineNotice()): string {
-  const wanted = termSet(query);
-  const scored = wanted.size === 0 ? [] : scoreLines(wanted, sources);
-  if (scored.length === 0) {
-    const why = sources.length === 0
-      ? 'I found nothing in the indexed files for this question.'
-      : 'None of the lines I found mention the words of the question, so I cannot quote an answer.';
-    return `${notice}\n\n${why} Try other words (names of functions, files or settings work best), or reindex if files changed.\n`;
+  const question = questionTerms(query);
+  const lines = sources.map((source) => passageLines(source, question));
+  const bestScore = Math.max(...sources.map((s) => s.score));
+  const testWeight = asksAboutTests(query) ? 1 : TEST_PASSAGE_WEIGHT;
+  const ranked: Passage[] = [];
+  sources.forEach((source, sourceIndex) => {
+    const excerpt = bestExcerpt(lines[sourceIndex], question.terms.size, LEAD_LINES, 'tight');
+    if (!excerpt) return;
+    const retrieval = bestScore > 0 && source.score > 0 ? Math.sqrt(source.score / bestScore) : 1;
+    const score = ((excerpt.coverage + excerpt.lineCoverage) / 2) * retrieval * (isTestPath(source.path) ? testWeight : 1);
+    ranked.push({ sourceIndex, lines: lines[sourceIndex].slice(excerpt.first, excerpt.last + 1), coverage: excerpt.coverage, score });
+  });
+  ranked.sort((a, b) => b.score - a.score || a.sourceIndex - b.sourceIndex);
+
+  const parts = [notice, ''];
+  const quotable = ranked.filter((p) => p.coverage >= MIN_COVERAGE);
+  if (quotable.length === 0) {
+    parts.push(nothingToQuote(sources, ranked[0]));
+    return parts.join('\n') + '\n';
   }
-  const chosen = pickLines(scored);
-  const parts: string[] = [notice, ''];
-  let currentSource = -1;
-  for (const line of chosen) {
-    if (line.sourceIndex !== currentSource) {
-      currentSource = line.sourceIndex;
-      const source = sources[currentSource];
-      if (parts.length > 2) parts.push('');
-      parts.push(`**${source.path}** (lines ${source.startLine}-${source.endLine})`, '');
-    }
-    parts.push(`- L${line.lineNumber}: ${quote(line.text, sources[line.sourceIndex].path)} [${line.sourceIndex + 1}]`);
+  const [lead, ...others] = quotable;
+  parts.push(...passage(lead, sources[lead.sourceIndex]));
+  const supporting = others.filter((p) => p.score >= lead.score * SUPPORT_RATIO).slice(0, MAX_SUPPORTING);
+  if (supporting.length > 0) parts.push('', 'Also relevant:');
+  for (const support of supporting) {
+    const excerpt = bestExcerpt(lines[support.sourceIndex], question.terms.size, SUPPORT_LINES, 'tight')!;
+    parts.push('', ...passage({ ...support, lines: lines[support.sourceIndex].slice(excerpt.first, excerpt.last + 1) }, sources[support.sourceIndex]));
   }
   return parts.join('\n') + '\n';
 }
 
-function scoreLines(wanted: Set<string>, sources: Source[]): ScoredLine[] {
-  const candidates: (ScoredLine & { terms: Set<string>; offset: number })[] = [];
-  const documentFrequency = new Map<string, number>();
-  sources.forEach((source, sourceIndex) => {
-    source.text.split(/\r?\n/).forEach((text, offset) => {
-      if (TRIVIAL.test(text)) return;
-      const lineTerms = termSet(text);
-      const matched = new Set([...lineTerms].filter((term) => wanted.has(term)));
-      if (matched.size === 0) return;
-      for (const term of matched) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-      candidates.push({ sourceIndex, lineNumber: source.startLine + offset, offset, text, score: 0, terms: matched });
-    });
-  });
-  const total = candidates.length;
-  for (const line of candidates) {
-    let score = 0;
-    for (const term of line.terms) score += Math.log(1 + total / documentFrequency.get(term)!);
-    // Lines that cover more of the question, and comments or prose that explain, read best on their own.
-    score *= 0.5 + line.terms.size / wanted.size;
-    if (COMMENT.test(line.text)) score *= 1.15;
-    // Earlier sources ranked higher in retrieval; keep a little of that order.
-    score *= 1 - Math.min(line.sourceIndex, 9) * 0.03;
-    line.score = score;
+function nothingToQuote(sources: Source[], closest: Passage | undefined): string {
+  const retry = 'Try other words (names of functions, files or settings work best), or reindex if files changed.';
+  if (sources.length === 0) return `I found nothing in the indexed files for this question. ${retry}`;
+  if (!closest) return `None of the lines I found mention the words of the question, so I cannot quote an answer. ${retry}`;
+  const source = sources[closest.sourceIndex];
+  return `None of the passages I found says enough about this question to quote it as an answer; the closest is `
+    + `**${source.path}** (${lineRange(closest.lines)}) [${closest.sourceIndex + 1}]. ${retry}`;
+}
+
+/** A passage as Markdown: where it is, with its citation, then its prose as a quote and its code fenced. */
+function passage(p: Passage, source: Source): string[] {
+  const out = [`**${source.path}** (${lineRange(p.lines)}) [${p.sourceIndex + 1}]:`, ''];
+  let i = 0;
+  while (i < p.lines.length) {
+    const code = p.lines[i].code;
+    let end = i;
+    while (end < p.lines.length && p.lines[end].code === code) end++;
+    const run = p.lines.slice(i, end);
+    if (out.length > 2) out.push('');
+    out.push(...(code ? fenced(run) : quoted(run)));
+    i = end;
   }
-  return [...candidates, ...sectionOpenings(candidates, sources)];
+  return out;
+}
+
+function lineRange(lines: PassageLine[]): string {
+  const first = lines[0].lineNumber;
+  const last = lines[lines.length - 1].lineNumber;
+  return first === last ? `line ${first}` : `lines ${first}-${last}`;
 }
 
 /**
- * A matching Markdown heading names the answer but rarely states it: quote the first line of its
- * section too ("## Rate limiting" → "Each client may send 100 requests per minute").
+ * Prose as a Markdown quote, a heading in bold as a paragraph of its own; a bracketed number from the
+ * file is escaped so it never reads as a citation.
  */
-function sectionOpenings(matches: (ScoredLine & { offset: number })[], sources: Source[]): ScoredLine[] {
-  const taken = new Set(matches.map((m) => `${m.sourceIndex}:${m.offset}`));
-  const openings: ScoredLine[] = [];
-  for (const match of matches) {
-    if (!PROSE.test(sources[match.sourceIndex].path) || !HEADING.test(match.text)) continue;
-    const lines = sources[match.sourceIndex].text.split(/\r?\n/);
-    for (let offset = match.offset + 1; offset < lines.length; offset++) {
-      if (HEADING.test(lines[offset])) break;
-      if (TRIVIAL.test(lines[offset])) continue;
-      if (!taken.has(`${match.sourceIndex}:${offset}`)) {
-        taken.add(`${match.sourceIndex}:${offset}`);
-        openings.push({ sourceIndex: match.sourceIndex, lineNumber: sources[match.sourceIndex].startLine + offset, text: lines[offset], score: match.score * 0.95 });
-      }
-      break;
-    }
-  }
-  return openings;
+function quoted(lines: PassageLine[]): string[] {
+  return lines.flatMap((line, i) => {
+    const text = shorten(line).replace(/\[(\d+(?:\s*,\s*\d+)*)\]/g, '\\[$1]');
+    if (!line.heading) return [`> ${text}`];
+    return i < lines.length - 1 ? [`> **${text}**`, '>'] : [`> **${text}**`];
+  });
 }
 
-/** The best lines, at most a few per source, then put back in reading order. */
-function pickLines(scored: ScoredLine[]): ScoredLine[] {
-  const perSource = new Map<number, number>();
-  const seen = new Set<string>();
-  const chosen: ScoredLine[] = [];
-  for (const line of [...scored].sort((a, b) => b.score - a.score)) {
-    const key = line.text.trim();
-    const count = perSource.get(line.sourceIndex) ?? 0;
-    if (count >= MAX_LINES_PER_SOURCE || seen.has(key)) continue;
-    perSource.set(line.sourceIndex, count + 1);
-    seen.add(key);
-    chosen.push(line);
-    if (chosen.length >= MAX_LINES) break;
-  }
-  return chosen.sort((a, b) => a.sourceIndex - b.sourceIndex || a.lineNumber - b.lineNumber);
+/** Code in a fence longer than any backtick run inside, indentation kept relative to the run's least indented line. */
+function fenced(lines: PassageLine[]): string[] {
+  const indent = Math.min(...lines.map((line) => /^\s*/.exec(line.text)![0].length));
+  const texts = lines.map((line) => shorten(line, indent));
+  const longestRun = Math.max(0, ...texts.flatMap((text) => (text.match(/`+/g) ?? []).map((run) => run.length)));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return [fence + lines[0].language.replace('plaintext', ''), ...texts, fence];
 }
 
-/** Prose lines read as text; code lines go in an inline code span wide enough for any backticks inside. */
-function quote(text: string, path: string): string {
-  let line = text.trim();
-  if (line.length > MAX_LINE_CHARS) line = line.slice(0, MAX_LINE_CHARS) + '…';
-  if (PROSE.test(path)) return line.replace(/^(#{1,6}\s+|>\s*|[-*+]\s+|\d+\.\s+)/, '').replace(/\[(\d+)\]/g, '\\[$1]');
-  const longestRun = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
-  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${line}${pad}${fence}`;
+function shorten(line: PassageLine, indent = 0): string {
+  return cutLine(line.text.slice(indent), (line.matches[0]?.start ?? 0) - indent, MAX_LINE_CHARS).text;
 }

@@ -98,10 +98,12 @@ suite('Workspace RAG extension', () => {
     const view = await openPanel();
     const dialogs = [];
     page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
-    const turn = await askPanel('What does ZEBRA-INERT-MARKUP rendering notes say about img onerror and script tags?');
+    // Cards show the lines that best match the question: ask for the lines that hold markup.
+    const turn = await askPanel('Which ZEBRA-INERT-MARKUP lines hold script and iframe tags?');
     await sample(turn.locator('.answer'), { until: (t) => t.includes('FAKE-LM-DONE') });
     const snippets = (await turn.locator('.source-snippet').allInnerTexts()).join('\n');
-    assert.match(snippets, /<img src=x onerror=|<script>alert\('script ran'\)/, 'the markup is visible as text');
+    assert.match(snippets, /<script>alert\('script ran'\)/, 'the markup is visible as text');
+    assert.ok(await turn.locator('.source-snippet mark').count() > 0, 'the question\'s words are marked');
     // Only VS Code's API script and our own (with its nonce) may be there.
     const created = await view.locator('img, iframe, object, embed, script:not([nonce]):not(#_vscodeApiScript)').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 120)));
     assert.deepEqual(created, [], 'no element was created from file text');
