@@ -34,6 +34,14 @@ describe('answer session', () => {
     assert.ok(session.stats.totalTokens > 0);
   });
 
+  it('shows as many sources as asked for (the sources setting), not the engine\'s default of five', async () => {
+    const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`notes/n${i}.md`, `# Note ${i}\nThe quokka feeding rota, part ${i}.\n`]));
+    const many = await WorkspaceIndex.open({ root: await makeWorkspace(files), indexDir: await tempDir() });
+    await many.sync();
+    const { events } = await askAll(sessionOver(many, { choice: 'offline' }, { k: 7 }), 'quokka feeding rota');
+    assert.equal(events.filter((e) => e.type === 'source').length, 7);
+  });
+
   it('answers with the provider and model a question asks for', async () => {
     const session = sessionOver(index, { choice: 'offline', ollama: { host: ollama.url } });
     const { events } = await askAll(session, 'how long does a session last?', { provider: 'ollama', modelName: 'llama3.2' });

@@ -133,6 +133,8 @@ export class AnswerSession {
       llm: choice.llm,
       stats: this.stats$,
       config: {
+        // Every passage asked for is shown and offered to the model, within the prompt's token budget.
+        maxContextDocs: k,
         maxDocChars: WORKSPACE_MAX_DOC_CHARS,
         retrievalTimeout: this.config.retrievalTimeoutMs,
         generationTimeout: this.config.generationTimeoutMs,
