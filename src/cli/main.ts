@@ -41,6 +41,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runSearch(parsed, workspace, indexDir);
       case 'ask':
         return await runAsk(parsed, workspace, indexDir);
+      // The servers' libraries (the MCP SDK, zod, the watcher) load only for the commands that use them.
+      case 'mcp':
+        return await (await import('./mcp/runMcp')).runMcp(openSession(parsed, workspace, indexDir), { workspace, indexDir });
+      case 'serve':
+        return await (await import('./serve/runServe')).runServe(openSession(parsed, workspace, indexDir), parsed.serve!, { workspace, indexDir });
     }
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(err);
