@@ -123,6 +123,8 @@ export class ApiServer {
     res.on('close', () => controller.abort());
     const sse = new SseStream(res, this.options.keepAliveMs);
     try {
+      // A question asked while the first index is built waits for it a little, as a search does.
+      await waitForIndex(this.session, { maxMs: SEARCH_INDEX_WAIT_MS, signal: controller.signal });
       const events = this.session.ask(body.question, { signal: controller.signal, history: body.history, k: body.k, provider: body.provider, modelName: body.model });
       for await (const event of events) await sse.send(event.type, event);
     } catch (err) {

@@ -29,12 +29,14 @@ function loadAssets(): Promise<{ script: string; styles: string }> {
 export async function pageResponse(): Promise<{ html: string; csp: string }> {
   const { script, styles } = await loadAssets();
   const nonce = randomBytes(16).toString('base64');
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`, `connect-src 'self'`,
-    `img-src 'self' data:`, `base-uri 'none'`, `form-action 'none'`, `frame-ancestors 'none'`].join('; ');
+  const policy = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`, `connect-src 'self'`,
+    `img-src 'self' data:`, `base-uri 'none'`, `form-action 'none'`];
   const html = panelPageHtml({
-    csp,
-    styles: `<style nonce="${nonce}">\n${styles}\n</style>`,
+    csp: policy.join('; '),
+    // An empty icon: otherwise the browser asks for /favicon.ico, which a server with a token refuses.
+    styles: `<link rel="icon" href="data:,">\n<style nonce="${nonce}">\n${styles}\n</style>`,
     script: `<script nonce="${nonce}">\n${script}\n</script>`,
   });
-  return { html, csp };
+  // frame-ancestors works only as a header (a meta element cannot stop framing).
+  return { html, csp: [...policy, `frame-ancestors 'none'`].join('; ') };
 }
