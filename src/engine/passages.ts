@@ -36,8 +36,10 @@ export function formatPassages(sources: readonly Source[], maxTokens = DEFAULT_P
       continue;
     }
     const room = left - countTokens(`${head} (cut)\n${fenced('')}\n\n`);
-    if (room >= MIN_CUT_TOKENS) {
-      parts.push(`${head} (cut)\n${fenced(truncateToTokens(source.text, room))}`);
+    const cut = wholeLines(truncateToTokens(source.text, room));
+    if (room >= MIN_CUT_TOKENS && cut) {
+      const endLine = source.startLine + cut.split('\n').length - 1;
+      parts.push(`[${i + 1}] ${source.path}:${source.startLine}-${endLine} (cut)\n${fenced(cut)}`);
       shown++;
     }
     break;
@@ -45,6 +47,12 @@ export function formatPassages(sources: readonly Source[], maxTokens = DEFAULT_P
   const omitted = sources.length - shown;
   if (omitted > 0) parts.push(`(${omitted} more passage${omitted === 1 ? '' : 's'} left out to stay within ${maxTokens.toLocaleString('en-US')} tokens; narrow the search with path globs or a smaller k.)`);
   return { text: parts.join('\n\n'), shown };
+}
+
+/** The text up to its last complete line: a cut passage ends where a line does, so its range is exact. */
+function wholeLines(text: string): string {
+  const end = text.lastIndexOf('\n');
+  return end > 0 ? text.slice(0, end) : '';
 }
 
 /** The text in a Markdown code fence longer than any run of backticks inside it. */
