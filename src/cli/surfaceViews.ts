@@ -1,6 +1,8 @@
 /** What the servers (MCP, HTTP) show of a session, in the same words. */
 import { CancelledError, RagError, describeError } from '../engine/errors';
 import { actionsFor } from '../protocol/errorCodes';
+import type { Source } from '../protocol/events';
+import type { Passage } from '../protocol/httpApi';
 import type { IndexProgress } from '../protocol/indexing';
 import type { SessionState } from '../protocol/session';
 
@@ -29,6 +31,11 @@ export function statusView(state: SessionState): StatusView {
     warnings: state.warnings.map((w) => w.message),
     folders: state.folders.map((f) => ({ name: f.name, root: f.root, files: f.files, chunks: f.chunks, lastUpdated: iso(f.lastUpdated) })),
   };
+}
+
+/** A search result as the servers send it: the source's fields in a fixed order, the score to four decimals. */
+export function passageView({ path, startLine, endLine, score, text }: Source): Passage {
+  return { path, startLine, endLine, score: Math.round(score * 10_000) / 10_000, text };
 }
 
 /** A failure's code: the engine's when it has one. */

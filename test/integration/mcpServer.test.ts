@@ -83,16 +83,6 @@ describe('workspace-rag mcp, driven by the MCP SDK\'s own client over stdio', ()
     assert.ok(results.every((r) => r.path.startsWith('docs/')), JSON.stringify(results.map((r) => r.path)));
   });
 
-  it('a file written on disk is found after the folder watcher updates the index, and is gone once deleted', async () => {
-    const file = path.join(workspace, 'src', 'billing', 'invoice.ts');
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, '// Invoices are rounded to the nearest zorkmid before the quarterly audit.\nexport const ZORKMID_ROUNDING = 0.05;\n');
-    const paths = async () => ((await client.callTool({ name: 'search', arguments: { query: 'zorkmid rounding quarterly audit', k: 20 } })).structuredContent as { results: Passage[] }).results.map((r) => r.path);
-    await until('the new file first in search results', async () => (await paths())[0] === 'src/billing/invoice.ts');
-    await fs.rm(file);
-    await until('the deleted file gone from search results', async () => !(await paths()).includes('src/billing/invoice.ts'));
-  });
-
   it('index_status tells what the index holds', async () => {
     const result = await client.callTool({ name: 'index_status', arguments: {} }) as CallToolResult;
     const status = result.structuredContent as { files: number; chunks: number; indexing: boolean; lastUpdated: string | null; folders: { root: string }[] };
@@ -101,6 +91,16 @@ describe('workspace-rag mcp, driven by the MCP SDK\'s own client over stdio', ()
     assert.ok(status.lastUpdated && !Number.isNaN(Date.parse(status.lastUpdated)));
     assert.equal(status.folders[0].root, workspace);
     assert.match(textOf(result), /^4 files, \d+ chunks, updated /);
+  });
+
+  it('a file written on disk is found after the folder watcher updates the index, and is gone once deleted', async () => {
+    const file = path.join(workspace, 'src', 'billing', 'invoice.ts');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, '// Invoices are rounded to the nearest zorkmid before the quarterly audit.\nexport const ZORKMID_ROUNDING = 0.05;\n');
+    const paths = async () => ((await client.callTool({ name: 'search', arguments: { query: 'zorkmid rounding quarterly audit', k: 20 } })).structuredContent as { results: Passage[] }).results.map((r) => r.path);
+    await until('the new file first in search results', async () => (await paths())[0] === 'src/billing/invoice.ts');
+    await fs.rm(file);
+    await until('the deleted file gone from search results', async () => !(await paths()).includes('src/billing/invoice.ts'));
   });
 
   it('reindex reports progress notifications while it runs and returns what it did', async () => {
@@ -113,7 +113,7 @@ describe('workspace-rag mcp, driven by the MCP SDK\'s own client over stdio', ()
     assert.ok(progress.length >= 2, JSON.stringify(progress));
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i].progress > progress[i - 1].progress, 'progress grows with each notification');
     assert.ok(progress.some((p) => /Indexing \d+ of \d+ files/.test(p.message ?? '')), JSON.stringify(progress));
-    assert.equal(progress.at(-1)!.progress, progress.at(-1)!.total, 'the last notification says the job is complete');
+    assert.ok(progress.every((p) => p.total === undefined || p.progress < p.total), 'the result, not a notification, says the job is complete');
   });
 
   it('a bad argument is a tool error that says what is wrong', async () => {
@@ -127,7 +127,10 @@ describe('workspace-rag mcp, driven by the MCP SDK\'s own client over stdio', ()
   });
 
   it('wrote nothing but protocol messages on stdout; its logs went to stderr', () => {
-    assert.deepEqual(transportErrors.map((e) => e.message), []);
+    // The SDK's client handles a notification a tick after a response read with it, and reports a progress
+    // notification that arrived just before the result as unknown (typescript-sdk#2580): not a stdout problem.
+    const late = /^Received a progress notification for an unknown token/;
+    assert.deepEqual(transportErrors.map((e) => e.message).filter((m) => !late.test(m)), []);
     assert.match(stderr, /workspace-rag mcp: serving /);
     assert.match(stderr, /index up to date: 4 files/);
   });

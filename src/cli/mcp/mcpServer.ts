@@ -6,7 +6,7 @@ import { SEARCH_INDEX_WAIT_MS, partialIndexNotice, waitForIndex } from '../../en
 import { formatPassages } from '../../engine/passages';
 import type { IndexProgress } from '../../protocol/indexing';
 import { describeProgress } from '../../protocol/webview';
-import { failureText, statusView } from '../surfaceViews';
+import { failureText, passageView, statusView } from '../surfaceViews';
 
 const passage = z.object({
   path: z.string().describe('File path relative to the workspace folder'),
@@ -45,7 +45,7 @@ export function createMcpServer(session: AnswerSession, options: { version: stri
   }, async ({ query, k, paths }, extra) => attempt(async () => {
     const wait = await waitForIndex(session, { maxMs: options.indexWaitMs ?? SEARCH_INDEX_WAIT_MS, signal: extra.signal });
     const sources = await session.search(query, { k: k ?? DEFAULT_SOURCES, filter: paths?.length ? { paths } : undefined, signal: extra.signal });
-    const results = sources.map(({ path, startLine, endLine, score, text }) => ({ path, startLine, endLine, score: round(score), text }));
+    const results = sources.map(passageView);
     const notice = partialIndexNotice(wait);
     const body = results.length > 0 ? formatPassages(sources).text : `No passages match "${query}"${paths?.length ? ` in ${paths.join(', ')}` : ''}.`;
     return {
@@ -94,6 +94,9 @@ export function createMcpServer(session: AnswerSession, options: { version: stri
     const summaries = await session.reindex({
       signal: extra.signal,
       onProgress: token === undefined ? undefined : (p) => {
+        // The result says the job is done. A last notification sent just before it can reach the SDK's client
+        // in the same read and be handled after the result, which it reports as an error (typescript-sdk#2580).
+        if (p.phase === 'done') return;
         const step = progressStep(p);
         if (step.progress <= sent) return; // MCP: each notification's progress must be larger than the last
         sent = step.progress;
@@ -122,16 +125,14 @@ async function attempt(body: () => Promise<CallToolResult>): Promise<CallToolRes
   }
 }
 
-/** A job's progress as one growing number: a step for scanning, one per file, one for saving, one when done. */
+/** A job's progress as one growing number: a step for scanning, one per file, one for saving (the result is the last). */
 function progressStep(p: IndexProgress): { progress: number; total?: number } {
   const total = p.filesTotal + 3;
   switch (p.phase) {
     case 'waiting': case 'scanning': return { progress: 0 };
     case 'indexing': return { progress: 1 + p.filesDone, total };
-    case 'saving': return { progress: p.filesTotal + 2, total };
-    case 'done': return { progress: total, total };
+    default: return { progress: p.filesTotal + 2, total };
   }
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-const round = (score: number) => Math.round(score * 10_000) / 10_000;

@@ -4,7 +4,7 @@ import type { AnswerSession } from '../../engine/session/answerSession';
 import { SEARCH_INDEX_WAIT_MS, waitForIndex } from '../../engine/session/waitForIndex';
 import type { ErrorEvent } from '../../protocol/events';
 import { INDEX_PROGRESS_EVENT, type ApiError, type HealthResponse, type SearchResponse } from '../../protocol/httpApi';
-import { failureCode, failureText } from '../surfaceViews';
+import { failureCode, failureText, passageView } from '../surfaceViews';
 import { pageResponse } from './page';
 import { parseAsk, parseSearch } from './requestBodies';
 import { HttpRefusal, checkHostAndOrigin, checkToken, ownHostNames, readJson } from './requestGuards';
@@ -144,8 +144,7 @@ export class ApiServer {
     res.on('close', () => controller.abort());
     const wait = await waitForIndex(this.session, { maxMs: SEARCH_INDEX_WAIT_MS, signal: controller.signal });
     const sources = await this.session.search(body.query, { k: body.k, filter: body.paths?.length ? { paths: body.paths } : undefined, signal: controller.signal });
-    const results = sources.map(({ path, startLine, endLine, score, text }) => ({ path, startLine, endLine, score, text }));
-    sendJson(res, 200, { query: body.query, results, indexComplete: wait.complete } satisfies SearchResponse);
+    sendJson(res, 200, { query: body.query, results: sources.map(passageView), indexComplete: wait.complete } satisfies SearchResponse);
   }
 
   /** Brings the index up to date, streaming progress; a client that leaves does not stop it (others may be waiting on it). */
