@@ -51,6 +51,7 @@ async function corpusWorkspace(log: (line: string) => void): Promise<string> {
 }
 
 interface Paired { direct: number[]; surface: number[] }
+interface AskTimes { firstEvent: number; firstToken: number }
 
 function summary(pair: Paired) {
   const diffs = pair.direct.map((d, i) => pair.surface[i] - d);
@@ -112,9 +113,7 @@ async function measureMcp(session: AnswerSessionType, workspace: string, indexDi
   }
 }
 
-interface AskTimes { firstEvent: number; firstToken: number }
-
-async function measureHttp(session: AnswerSessionType, workspace: string, indexDir: string, ollamaUrl: string): Promise<{ firstEvent: Paired; firstToken: Paired }> {
+async function measureHttp(session: AnswerSessionType, workspace: string, indexDir: string, ollamaUrl: string): Promise<{ firstEvent: Paired; firstToken: Paired; floor: number[] }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--workspace', workspace, '--index-dir', indexDir, '--port', '0', '--provider', 'ollama', '--ollama-host', ollamaUrl],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   try {
@@ -141,29 +140,55 @@ async function measureHttp(session: AnswerSessionType, workspace: string, indexD
       }
       return times;
     };
-    const overHttp = async (q: string): Promise<AskTimes> => {
-      const started = performance.now();
-      const times = { firstEvent: 0, firstToken: 0 };
-      const response = await fetch(new URL('v1/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: q }) });
-      for await (const frame of readSse(response.body!)) {
-        if (!frame.event) continue;
-        times.firstEvent ||= frame.at - started;
-        if (frame.event === 'token') times.firstToken ||= frame.at - started;
-        if (frame.event === 'error') throw new Error((JSON.parse(frame.data) as RagEvent & { message: string }).message);
-      }
-      return times;
-    };
+    const bare = await startBareServer();
+    const floor: number[] = [];
     const results = { direct: [] as AskTimes[], surface: [] as AskTimes[] };
-    await alternate(
-      async (q) => { results.direct.push(await direct(q)); return 0; },
-      async (q) => { results.surface.push(await overHttp(q)); return 0; },
-    );
+    try {
+      await alternate(
+        async (q) => { results.direct.push(await direct(q)); return 0; },
+        async (q) => {
+          results.surface.push(await sseTimes(new URL('v1/ask', url), { question: q }));
+          floor.push((await sseTimes(bare.url, { question: q })).firstEvent);
+          return 0;
+        },
+      );
+    } finally {
+      bare.stop();
+    }
     const measured = (list: AskTimes[]) => list.slice(WARMUP);
     const pick = (key: keyof AskTimes): Paired => ({ direct: measured(results.direct).map((t) => t[key]), surface: measured(results.surface).map((t) => t[key]) });
-    return { firstEvent: pick('firstEvent'), firstToken: pick('firstToken') };
+    return { firstEvent: pick('firstEvent'), firstToken: pick('firstToken'), floor: floor.slice(WARMUP) };
   } finally {
     child.kill('SIGTERM');
   }
+}
+
+/**
+ * The floor under any HTTP surface on this machine at this moment: a bare Node server in its own process
+ * that answers each POST with one event at once. Timed in the same loop as the API, it shows how much of
+ * what the API adds is the HTTP round trip between two processes itself.
+ */
+async function startBareServer(): Promise<{ url: string; stop(): void }> {
+  const script = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' }); res.end('event: x\\ndata: {}\\n\\n'); }); })
+    .listen(0, '127.0.0.1', function () { process.stderr.write('at http://127.0.0.1:' + this.address().port + '/\\n'); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise<string>((resolve) => child.stderr!.on('data', (d) => { const m = /at (http:\S+)/.exec(String(d)); if (m) resolve(m[1]); }));
+  return { url, stop: () => child.kill() };
+}
+
+/** Time from the request to the first event of an SSE answer from `url`, and to its first token. */
+async function sseTimes(url: string | URL, body: unknown): Promise<AskTimes> {
+  const started = performance.now();
+  const times = { firstEvent: 0, firstToken: 0 };
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  for await (const frame of readSse(response.body!)) {
+    if (!frame.event) continue;
+    times.firstEvent ||= frame.at - started;
+    if (frame.event === 'token') times.firstToken ||= frame.at - started;
+    if (frame.event === 'error') throw new Error((JSON.parse(frame.data) as RagEvent & { message: string }).message);
+  }
+  return times;
 }
 
 export async function runSurfacesBench(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<BenchSection> {
@@ -184,6 +209,7 @@ export async function runSurfacesBench(log: (line: string) => void = (l) => proc
     const http = await measureHttp(session, workspace, indexDir, fake.url);
     const firstEvent = summary(http.firstEvent);
     const firstToken = summary(http.firstToken);
+    const floorP50 = round(percentile(http.floor, 50));
     const row = (name: string, s: ReturnType<typeof summary>): (string | number)[] =>
       [name, `${s.directP50} / ${s.directP95}`, `${s.surfaceP50} / ${s.surfaceP95}`, `${s.addedP50} / ${s.addedP95}`];
     const worst = Math.max(mcp.addedP50, firstEvent.addedP50, firstToken.addedP50);
@@ -194,12 +220,14 @@ export async function runSurfacesBench(log: (line: string) => void = (l) => proc
         row('search: MCP tools/call round trip (stdio)', mcp),
         row('answer: HTTP time to first event (SSE)', firstEvent),
         row('answer: HTTP time to first token (SSE)', firstToken),
+        ['for scale: a bare Node HTTP server, fetch to first event', '', `${floorP50} / ${round(percentile(http.floor, 95))}`, ''],
       ],
       notes: [
         `Surfaces must add under ${OVERHEAD_TARGET_MS} ms p50: ${worst < OVERHEAD_TARGET_MS ? 'met' : 'MISSED'} (worst ${worst} ms). ${mcp.runs} calls each after ${WARMUP} warm-up queries, alternating with the in-process call.`,
+        `A bare HTTP round trip between two processes, timed in the same loop, took ${floorP50} ms p50: the API's first event came ${round(firstEvent.surfaceP50 - floorP50)} ms p50 after it.`,
         `${indexed.files.toLocaleString('en-US')} files, ${indexed.chunks.toLocaleString('en-US')} chunks; answers from the Ollama protocol fake (instant); ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
       ],
-      data: { chunks: indexed.chunks, files: indexed.files, mcpSearch: mcp, httpFirstEvent: firstEvent, httpFirstToken: firstToken },
+      data: { chunks: indexed.chunks, files: indexed.files, mcpSearch: mcp, httpFirstEvent: firstEvent, httpFirstToken: firstToken, bareHttpFirstEventP50: floorP50 },
     };
   } finally {
     await session.close();
