@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { version } from '../../../package.json';
 import type { AnswerSession } from '../../engine/session/answerSession';
-import { describeError } from '../../engine/errors';
+import { CancelledError, describeError } from '../../engine/errors';
 import { watchFolders } from '../folderWatcher';
 import { createMcpServer } from './mcpServer';
 
@@ -26,7 +26,7 @@ export async function runMcp(session: AnswerSession, where: { workspace: string;
   log(`serving ${where.workspace} (index in ${where.indexDir})`);
   void session.reindex().then(
     (summaries) => log(`index up to date: ${summaries.map((s) => `${s.files} files, ${s.chunks} chunks (${s.indexedFiles} re-read)`).join('; ')}`),
-    (err: unknown) => log(`bringing the index up to date failed: ${describeError(err)}`),
+    (err: unknown) => { if (!(err instanceof CancelledError)) log(`bringing the index up to date failed: ${describeError(err)}`); }, // cancelled: stopping
   );
   await stopped;
   await watcher.close();

@@ -1,5 +1,5 @@
 import type { AnswerSession } from '../../engine/session/answerSession';
-import { describeError } from '../../engine/errors';
+import { CancelledError, describeError } from '../../engine/errors';
 import { watchFolders } from '../folderWatcher';
 import { ApiServer } from './apiServer';
 import type { ServeFlags } from './serveFlags';
@@ -23,7 +23,7 @@ export async function runServe(session: AnswerSession, flags: ServeFlags, where:
   log(`serving ${where.workspace} at ${url}${flags.token ? ' (token required: open the page at /?token=<token>)' : ''}`);
   void session.reindex().then(
     (summaries) => log(`index up to date: ${summaries.map((s) => `${s.files} files, ${s.chunks} chunks (${s.indexedFiles} re-read)`).join('; ')}`),
-    (err: unknown) => log(`bringing the index up to date failed: ${describeError(err)}`),
+    (err: unknown) => { if (!(err instanceof CancelledError)) log(`bringing the index up to date failed: ${describeError(err)}`); }, // cancelled: stopping
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
