@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { IndexSummary } from '../protocol/indexing';
 import { CancelledError } from '../engine/errors';
 import { AnswerSession } from '../engine/session/answerSession';
+import { divertStdout } from './mcp/stdoutGuard';
 import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';
 import { defaultIndexDir } from './paths';
 import { progressLine } from './progress';
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP[parsed.command] + '\n');
     return EXIT.ok;
   }
+  if (parsed.command === 'mcp') divertStdout(); // from here on, stdout carries only the protocol
   try {
     const workspace = await resolveWorkspace(parsed);
     const indexDir = path.resolve(parsed.indexDir ?? defaultIndexDir(workspace));

@@ -35,9 +35,12 @@ describe('workspace-rag mcp, driven by the MCP SDK\'s own client over stdio', ()
     await fs.access(CLI).catch(() => { throw new Error('dist/cli.js is missing: run `npm run build` first'); });
     workspace = await makeWorkspace(SAMPLE_PROJECT);
     const indexDir = path.join(await tempDir(), 'index');
+    // A library that logs to stdout while the server runs, as some do: its lines must not reach the protocol.
+    const strayLogger = path.join(await tempDir(), 'stray-logger.js');
+    await fs.writeFile(strayLogger, "setInterval(() => console.log('a stray log line from a library'), 200).unref();\n");
     transport = new StdioClientTransport({
       command: process.execPath,
-      args: [CLI, 'mcp', '--workspace', workspace, '--index-dir', indexDir],
+      args: ['--require', strayLogger, CLI, 'mcp', '--workspace', workspace, '--index-dir', indexDir],
       env: { OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}`, OPENAI_API_KEY: '', NO_COLOR: '1' },
       stderr: 'pipe',
     });
@@ -126,11 +129,12 @@ describe('workspace-rag mcp, driven by the MCP SDK\'s own client over stdio', ()
     assert.match(textOf(empty), /query must not be empty/);
   });
 
-  it('wrote nothing but protocol messages on stdout; its logs went to stderr', () => {
+  it('wrote nothing but protocol messages on stdout, even with a library logging to it; its logs went to stderr', () => {
     // The SDK's client handles a notification a tick after a response read with it, and reports a progress
     // notification that arrived just before the result as unknown (typescript-sdk#2580): not a stdout problem.
     const late = /^Received a progress notification for an unknown token/;
     assert.deepEqual(transportErrors.map((e) => e.message).filter((m) => !late.test(m)), []);
+    assert.match(stderr, /a stray log line from a library/, 'console.log output went to stderr');
     assert.match(stderr, /workspace-rag mcp: serving /);
     assert.match(stderr, /index up to date: 4 files/);
   });

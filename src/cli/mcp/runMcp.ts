@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { version } from '../../../package.json';
 import type { AnswerSession } from '../../engine/session/answerSession';
 import { CancelledError, describeError } from '../../engine/errors';
 import { watchFolders } from '../folderWatcher';
 import { createMcpServer } from './mcpServer';
+import { divertStdout } from './stdoutGuard';
 
 /**
  * `workspace-rag mcp`: the MCP server on stdin/stdout until the client closes stdin (or a signal).
@@ -33,22 +33,4 @@ export async function runMcp(session: AnswerSession, where: { workspace: string;
   await server.close().catch(() => undefined);
   await session.close();
   return 0;
-}
-
-/**
- * On stdio, stdout belongs to the protocol: a stray line (a library's console.log, the index thread's
- * output) would break the client's parser. Everything written to `process.stdout` from now on goes to
- * stderr; the returned stream is the only way to the real stdout.
- */
-export function divertStdout(): Writable {
-  const stdout = process.stdout;
-  const write = stdout.write.bind(stdout) as (chunk: unknown, encoding?: BufferEncoding, cb?: (err?: Error | null) => void) => boolean;
-  const protocol = new Writable({
-    write(chunk, encoding, callback) {
-      // Waits for the real stdout to take the bytes, so back-pressure reaches the transport.
-      write(chunk, encoding, (err) => callback(err ?? undefined));
-    },
-  });
-  stdout.write = process.stderr.write.bind(process.stderr) as typeof stdout.write;
-  return protocol;
 }
