@@ -29,7 +29,7 @@ runScenarioFromArgv({
     await index.search(queries![0], { k: 8 });
     const firstQueryMs = performance.now() - started;
     const latency = await timeQueries((q) => index.search(q, { k: 8 }), queries!);
-    const chunks = index.chunkCount;
+    const chunks = index.state.chunks;
     await index.close();
     return { openMs: Math.round(openMs), firstQueryMs: Math.round(firstQueryMs), ...latency, chunks, peakRssMb: peakRssMb() };
   },
@@ -51,7 +51,7 @@ runScenarioFromArgv({
       await fs.writeFile(absolute, original);
       await index.updateFiles([file!], []);
     }
-    const chunks = index.chunkCount;
+    const chunks = index.state.chunks;
     await index.close();
     return { median: round(percentile(times, 50)), p95: round(percentile(times, 95)), chunks, peakRssMb: peakRssMb() };
   },

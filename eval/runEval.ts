@@ -1,80 +1,138 @@
 /**
- * Retrieval quality on a real package: indexes its docs and code with the offline embedder, asks the
- * questions, and reports hit@1, hit@5 and MRR for lexical only, vectors only and fused rankings.
- * `npm run eval [-- --json]`.
+ * Retrieval quality on real packages: for every question set, the rank of the first answering file under
+ * two baselines (plain BM25 over 60-line chunks, grep-style word counting) and the engine's lexical,
+ * vector and fused rankings (offline embedder), and how often the offline answer quotes an answering
+ * file first. `npm run eval [-- PACKAGE…] [--json]`.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../src/engine/indexing/workspaceIndex';
-import type { RankingMode } from '../src/engine/indexing/searchIndex';
+import type { RankingMode } from '../src/protocol/indexing';
+import { GrepFiles } from './baselines/grepFiles';
+import { readPackageFiles } from './baselines/packageFiles';
+import { PlainBm25 } from './baselines/plainBm25';
+import { ensureCorpus, packageRoot } from './corpus';
+import { TOP_SOURCES, firstAnswerRank, score, type Scores } from './metrics';
+import { OfflineAnswers } from './offlineAnswer';
+import { loadQuestionSets, pinnedVersions, type QuestionSet } from './questionSets';
 
-interface QuestionSet {
-  package: string;
-  include: string[];
-  questions: { q: string; answers: string[] }[];
+export const RANKINGS = ['bm25', 'grep', 'lexical', 'vector', 'fused'] as const;
+export type Ranking = (typeof RANKINGS)[number];
+
+export const RANKING_NAMES: Record<Ranking, string> = {
+  bm25: 'plain BM25, 60-line chunks',
+  grep: 'grep, distinct words',
+  lexical: 'ours: lexical',
+  vector: 'ours: vectors',
+  fused: 'ours: fused',
+};
+
+const ENGINE_MODES: RankingMode[] = ['lexical', 'vector', 'fused'];
+
+export interface PackageResult {
+  version: string;
+  questions: string[];
+  files: number;
+  chunks: number;
+  indexMs: number;
+  rankings: Record<Ranking, Scores>;
+  offline: {
+    /** Share of questions whose answer quotes an answering file first. */
+    firstQuoteAnswers: number;
+    /** Per question: the file of the first quoted passage (null: nothing quoted). */
+    firstQuoted: (string | null)[];
+  };
 }
 
-const MODES: RankingMode[] = ['lexical', 'vector', 'fused'];
-
-export type ModeResults = Record<RankingMode, { hit1: number; hit5: number; mrr: number; perQuestion: number[] }>;
-
-/** Every question set in this folder: `*Questions.json`. */
-export async function runEval(): Promise<Record<string, ModeResults>> {
-  const results: Record<string, ModeResults> = {};
-  for (const file of (await fs.readdir(__dirname)).filter((f) => f.endsWith('Questions.json')).sort()) {
-    const set = JSON.parse(await fs.readFile(path.join(__dirname, file), 'utf8')) as QuestionSet;
-    results[set.package] = await evaluateSet(set);
-  }
+export async function runEval(only: readonly string[] = []): Promise<Record<string, PackageResult>> {
+  ensureCorpus(await pinnedVersions());
+  const results: Record<string, PackageResult> = {};
+  for (const set of await loadQuestionSets(only)) results[set.package] = await evaluateSet(set);
   return results;
 }
 
-async function evaluateSet(set: QuestionSet): Promise<ModeResults> {
-  const root = path.join(__dirname, '..', 'node_modules', set.package);
+async function evaluateSet(set: QuestionSet): Promise<PackageResult> {
+  const root = packageRoot(set.package);
+  const files = await readPackageFiles(root, set.include);
+  checkGoldFiles(set, new Set(files.map((f) => f.path)));
+  const bm25 = new PlainBm25(files);
+  const grep = new GrepFiles(files);
+
   const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rag-eval-'));
+  const index = await WorkspaceIndex.open({ root, indexDir, scan: { include: set.include } });
   try {
-    const index = await WorkspaceIndex.open({ root, indexDir, scan: { include: set.include } });
-    await index.sync();
-    const results = {} as ModeResults;
-    for (const mode of MODES) {
-      const ranks: number[] = [];
-      for (const { q, answers } of set.questions) {
-        // Ranked by file: the first position at which any answering file appears.
-        const sources = await index.search(q, { k: 20, mode });
-        const files = [...new Set(sources.map((s) => s.path))];
-        const rank = files.findIndex((file) => answers.includes(file));
-        ranks.push(rank === -1 ? Infinity : rank + 1);
+    const started = performance.now();
+    const summary = await index.sync();
+    const indexMs = Math.round(performance.now() - started);
+
+    const ranks = Object.fromEntries(RANKINGS.map((r) => [r, [] as (number | null)[]])) as Record<Ranking, (number | null)[]>;
+    for (const { q, answers } of set.questions) {
+      ranks.bm25.push(firstAnswerRank(bm25.search(q, TOP_SOURCES), answers));
+      ranks.grep.push(firstAnswerRank(grep.search(q, TOP_SOURCES), answers));
+      for (const mode of ENGINE_MODES) {
+        const sources = await index.search(q, { k: TOP_SOURCES, mode });
+        ranks[mode].push(firstAnswerRank(sources.map((s) => s.path), answers));
       }
-      const n = ranks.length;
-      results[mode] = {
-        hit1: ranks.filter((r) => r <= 1).length / n,
-        hit5: ranks.filter((r) => r <= 5).length / n,
-        mrr: ranks.reduce((sum, r) => sum + (Number.isFinite(r) ? 1 / r : 0), 0) / n,
-        perQuestion: ranks,
-      };
     }
-    return results;
+    // The offline answer streams at a reading pace (40 ms between pieces, about 1.4 s an answer): asking
+    // every question at once keeps the run short and changes no answer.
+    const offline = new OfflineAnswers(index);
+    const firstQuoted = await Promise.all(set.questions.map(async ({ q }) => (await offline.firstQuote(q)).firstQuotedPath));
+    const quotedAnswers = firstQuoted.filter((p, i) => p !== null && set.questions[i].answers.includes(p)).length;
+    return {
+      version: set.version,
+      questions: set.questions.map((q) => q.q),
+      files: summary.files,
+      chunks: summary.chunks,
+      indexMs,
+      rankings: Object.fromEntries(RANKINGS.map((r) => [r, score(ranks[r])])) as Record<Ranking, Scores>,
+      offline: { firstQuoteAnswers: quotedAnswers / set.questions.length, firstQuoted },
+    };
   } finally {
+    await index.close();
     await fs.rm(indexDir, { recursive: true, force: true });
   }
 }
 
+/** A gold file the scan leaves out (a typo, an ignored folder) would make its question unanswerable. */
+function checkGoldFiles(set: QuestionSet, indexed: Set<string>): void {
+  const missing = set.questions.flatMap(({ q, answers }) => answers.filter((a) => !indexed.has(a)).map((a) => `${a} (for "${q}")`));
+  if (missing.length > 0) throw new Error(`${set.package}: answer files that are not indexed: ${missing.join('; ')}`);
+}
+
+function printResults(results: Record<string, PackageResult>): void {
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  for (const [name, r] of Object.entries(results)) {
+    const n = r.questions.length;
+    console.log(`\n${name} ${r.version}: ${n} questions; ${r.files} files, ${r.chunks} chunks, indexed in ${(r.indexMs / 1000).toFixed(1)} s`);
+    console.log(`${'ranking'.padEnd(28)} hit@1  hit@5  MRR`);
+    for (const ranking of RANKINGS) {
+      const s = r.rankings[ranking];
+      console.log(`${RANKING_NAMES[ranking].padEnd(28)} ${pct(s.hit1).padStart(5)}  ${pct(s.hit5).padStart(5)}  ${s.mrr.toFixed(3)}`);
+    }
+    const quoted = Math.round(r.offline.firstQuoteAnswers * n);
+    console.log(`offline answer: first quote from an answering file for ${quoted} of ${n} (${pct(r.offline.firstQuoteAnswers)})`);
+    const rankText = (x: number | null) => (x === null ? '-' : String(x));
+    console.log(`rank of the first answering file per question (${RANKINGS.join('/')}; - = not in the top ${TOP_SOURCES} sources):`);
+    console.log('  ' + r.questions.map((_, i) => `${i + 1}:${RANKINGS.map((k) => rankText(r.rankings[k].ranks[i])).join('/')}`).join('  '));
+  }
+  console.log('\n| package | questions | ' + RANKINGS.map((k) => RANKING_NAMES[k]).join(' | ') + ' | offline answer, first quote |');
+  console.log('| --- | --- | ' + RANKINGS.map(() => '---').join(' | ') + ' | --- |');
+  for (const [name, r] of Object.entries(results)) {
+    const cells = RANKINGS.map((k) => `${pct(r.rankings[k].hit1)} · ${pct(r.rankings[k].hit5)} · ${r.rankings[k].mrr.toFixed(2)}`);
+    console.log(`| ${name} ${r.version} | ${r.questions.length} | ${cells.join(' | ')} | ${pct(r.offline.firstQuoteAnswers)} |`);
+  }
+  console.log('(cells: hit@1 · hit@5 · MRR)');
+}
+
 if (require.main === module) {
-  runEval().then((results) => {
-    if (process.argv.includes('--json')) {
-      process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-      return;
-    }
-    const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-    for (const [name, set] of Object.entries(results)) {
-      console.log(`\n${name} (${set.fused.perQuestion.length} questions)\nranking   hit@1  hit@5  MRR`);
-      for (const mode of MODES) {
-        const r = set[mode];
-        console.log(`${mode.padEnd(9)} ${pct(r.hit1).padStart(5)}  ${pct(r.hit5).padStart(5)}  ${r.mrr.toFixed(3)}`);
-      }
-      console.log('rank of the first answering file, per question (lexical/vector/fused): '
-        + set.fused.perQuestion.map((_, i) => MODES.map((m) => set[m].perQuestion[i]).join('/')).join('  '));
-    }
+  const args = process.argv.slice(2);
+  const started = performance.now();
+  runEval(args.filter((a) => !a.startsWith('--'))).then((results) => {
+    if (args.includes('--json')) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    else printResults(results);
+    process.stderr.write(`\nEvaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }, (err) => {
     console.error(err);
     process.exitCode = 1;

@@ -32,7 +32,14 @@ export async function openSource(relativePath: string, startLine: number, endLin
     void vscode.window.showWarningMessage(`Workspace RAG: "${relativePath}" is not a file inside this workspace.`);
     return false;
   }
-  const document = await vscode.workspace.openTextDocument(uri);
+  let document: vscode.TextDocument;
+  try {
+    document = await vscode.workspace.openTextDocument(uri);
+  } catch (err) {
+    log.warn(`Could not open "${relativePath}": ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showWarningMessage(`Workspace RAG: "${relativePath}" cannot be opened as text.`);
+    return false;
+  }
   const last = Math.max(0, document.lineCount - 1);
   const start = clamp(Math.floor(startLine) - 1, 0, last);
   const end = clamp(Math.floor(endLine) - 1, start, last);

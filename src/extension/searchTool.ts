@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/errors';
 import { DEFAULT_PASSAGE_TOKENS, formatPassages } from '../engine/passages';
-import { DEFAULT_SOURCES, MAX_SOURCES, type AnswerSession } from '../engine/session/answerSession';
+import { DEFAULT_SOURCES } from '../engine/indexing/searchIndex';
+import { MAX_SOURCES, type AnswerSession } from '../engine/session/answerSession';
 import { partialIndexNotice, waitForIndex, type IndexWait } from '../engine/session/waitForIndex';
 import { describeProgress } from '../protocol/webview';
 

@@ -36,7 +36,8 @@ const OFFLINE_HINT = 'For written answers, run **Workspace RAG: Select Provider 
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const list = (key: string) => (c.get<string[]>(key) ?? []).filter((v) => typeof v === 'string' && v.trim() !== '');
+  // A list typed by hand in settings.json may be a single string: take it as a list of one.
+  const list = (key: string) => ([] as unknown[]).concat(c.get<unknown>(key) ?? []).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
   const embeddings = c.get<string>('embeddings', 'offline');
   return {
     provider: String(c.get('provider', 'auto')),

@@ -53,6 +53,8 @@ export interface IndexState {
   /** When the index was last saved (ms since the epoch), if ever. */
   lastUpdated: number | undefined;
   embedder: EmbedderInfo;
+  /** Recent problems the index ran into (damaged parts repaired, rebuilds, a failing embedder), oldest first. */
+  warnings?: string[];
 }
 
 /** How an index builds its embedder: plain data, since functions cannot cross into a thread. */
@@ -60,3 +62,62 @@ export type EmbedderConfig =
   | { kind: 'offline' }
   | { kind: 'ollama'; host?: string; model?: string }
   | { kind: 'openai'; baseURL?: string; apiKey?: string; model?: string; keyHint?: string };
+
+/** Narrows a search to some files: path globs (VS Code syntax) and/or language ids. */
+export interface SearchFilter {
+  paths?: string[];
+  languages?: string[];
+}
+
+/** Which rankings to use; both by default. Single rankings exist for the evaluation. */
+export type RankingMode = 'fused' | 'lexical' | 'vector';
+
+/** A search's settings, as plain data. */
+export interface SearchParams {
+  /** Chunks to return before adjacent ones are merged. */
+  k?: number;
+  filter?: SearchFilter;
+  mode?: RankingMode;
+}
+
+/**
+ * The collection numbers BM25 needs for a question's terms. Each index gives its own; summed, they let
+ * several indexes score as if they were one.
+ */
+export interface TermStats {
+  /** Chunks in the index. */
+  documents: number;
+  /** Their lengths in terms, added up. */
+  totalLength: number;
+  /** For each of the question's terms, the chunks that contain it. */
+  documentFrequencies: Record<string, number>;
+}
+
+/** What one index is asked for when several rank together. */
+export interface CandidateParams {
+  /** Every index's term statistics added up: the lexical scores are then comparable across indexes. */
+  stats: TermStats;
+  /** Candidates per ranking. */
+  limit: number;
+  filter?: SearchFilter;
+  mode?: RankingMode;
+  /** What the caller puts before this index's paths (`folder/`): `filter.paths` globs match the whole path. */
+  pathPrefix?: string;
+}
+
+/** A chunk one ranking found, with its score in that ranking (BM25, or cosine similarity). */
+export interface Candidate {
+  /** Unique within its index. */
+  id: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  text: string;
+  score: number;
+}
+
+/** One index's best chunks by each ranking, best first. */
+export interface Candidates {
+  lexical: Candidate[];
+  vector: Candidate[];
+}

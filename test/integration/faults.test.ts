@@ -135,7 +135,7 @@ describe('a provider failing during indexing leaves the index as it was', () => 
       assert.deepEqual(await index.search('session token', { k: 3 }), before, 'questions are answered from the last good index');
       const reopened = await IndexClient.open({ root, indexDir, workerScript, embedder: { kind: 'ollama', host: ollama.url, model: 'nomic-embed-text' } });
       try {
-        assert.equal(reopened.fileCount, 4, 'nothing half-written on disk');
+        assert.equal(reopened.state.files, 4, 'nothing half-written on disk');
         const summary = await reopened.sync();
         assert.deepEqual([summary.files, summary.indexedFiles], [5, 2]);
       } finally {

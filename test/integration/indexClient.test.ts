@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { IndexClient } from '../../src/engine/indexing/worker/indexClient';
+import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
+import { searchIndexes } from '../../src/engine/retrieval/multiIndexSearch';
+import { startOllamaFake } from '../helpers/ollamaFake';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
 
 /** The built worker (npm test builds before running integration tests). */
@@ -16,8 +20,8 @@ describe('IndexClient: the index on its own thread (built dist/indexWorker.js)',
       const summary = await index.sync({ onProgress: (p) => phases.push(p.phase) });
       assert.equal(summary.indexedFiles, 4);
       assert.ok(phases.includes('scanning') && phases.at(-1) === 'done', phases.join(','));
-      assert.equal(index.fileCount, 4, 'the client sees the state after a job');
-      assert.equal(index.embedderInfo?.id, 'offline');
+      assert.equal(index.state.files, 4, 'the client sees the state after a job');
+      assert.equal(index.state.embedder.id, 'offline');
       const [best] = await index.search('connection pool size', { k: 3 });
       assert.equal(best.path, 'src/db/pool.ts');
       assert.match(best.text, /class ConnectionPool/);
@@ -66,6 +70,56 @@ describe('IndexClient: the index on its own thread (built dist/indexWorker.js)',
       await assert.rejects(index.sync(), (err: Error & { code?: string }) => err.code === 'index_out_of_memory');
     } finally {
       await index.close();
+    }
+  });
+
+  it("carries the index's warnings in its state: a part found damaged on open, an embedder failing during a search", async () => {
+    const ollama = await startOllamaFake();
+    const root = await makeWorkspace(SAMPLE_PROJECT);
+    const indexDir = await tempDir();
+    const options = { root, indexDir, workerScript, shards: 2, embedder: { kind: 'ollama', host: ollama.url, model: 'nomic-embed-text' } as const };
+    try {
+      const first = await IndexClient.open(options);
+      await first.sync();
+      await first.close();
+      const shard = path.join(indexDir, 'shards', '00');
+      await fs.writeFile(path.join(shard, 'index.pb'), 'garbage');
+      await fs.writeFile(path.join(shard, 'shard.json'), '{');
+      const logged: string[] = [];
+      const index = await IndexClient.open({ ...options, onWarning: (message) => logged.push(message) });
+      try {
+        assert.equal(logged.length, 1);
+        assert.match(logged[0], /^Part 1 of 2 of the index \(shards\/00\) was damaged and has been repaired: its Vectra file \(index\.pb\) cannot be read/);
+        assert.deepEqual(index.state.warnings, logged);
+        await index.sync();
+        ollama.embedReplies.push({ status: 404, body: { error: 'model "nomic-embed-text" not found, try pulling it first' } });
+        const [best] = await index.search('connection pool size', { k: 3 });
+        assert.equal(best.path, 'src/db/pool.ts', 'the words alone still answer');
+        assert.equal(logged.length, 2);
+        assert.match(logged[1], /^Searching by words only: the ollama embedder failed/);
+        assert.deepEqual(index.state.warnings, logged);
+      } finally {
+        await index.close();
+      }
+    } finally {
+      await ollama.close();
+    }
+  });
+
+  it('ranks several folders on their own threads as in-process indexes do', async () => {
+    const roots = [await makeWorkspace(SAMPLE_PROJECT), await makeWorkspace({ 'notes/pool.md': '# Pools\n\nThe connection pool size is set per service.\n' })];
+    const threads = await Promise.all(roots.map(async (root) => IndexClient.open({ root, indexDir: await tempDir(), workerScript })));
+    try {
+      const local = await Promise.all(roots.map(async (root) => WorkspaceIndex.open({ root, indexDir: await tempDir() })));
+      for (const index of [...threads, ...local]) await index.sync();
+      const named = (indexes: (IndexClient | WorkspaceIndex)[]) => indexes.map((index, i) => ({ name: `folder${i}`, index }));
+      for (const query of ['connection pool size', 'session token', 'rate limiting']) {
+        const found = await searchIndexes(named(threads), query, { k: 5 });
+        assert.ok(found.length > 0);
+        assert.deepEqual(found, await searchIndexes(named(local), query, { k: 5 }));
+      }
+    } finally {
+      await Promise.all(threads.map((index) => index.close()));
     }
   });
 });

@@ -52,6 +52,8 @@ function slowIndex(): SearchIndex & { finish(): void; progress(p: IndexProgress)
     }),
     updateFiles: async () => summary,
     search: async () => [],
+    termStats: async () => ({ documents: chunks, totalLength: 0, documentFrequencies: {} }),
+    candidates: async () => ({ lexical: [], vector: [] }),
     clear: async () => undefined,
     close: async () => undefined,
     finish: () => finish(),

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FUSION_WEIGHTS, fuse, mergeAdjacent, type RankedChunk } from '../../src/engine/retrieval/hybridSearch';
-import type { ChunkRecord } from '../../src/engine/store/vectraShard';
+import type { Candidate } from '../../src/protocol/indexing';
+import { FUSION_WEIGHTS, fuse, mergeAdjacent } from '../../src/engine/retrieval/hybridSearch';
 
-function chunk(id: string, path = `${id}.ts`, startLine = 1, endLine = 10, score = 1): RankedChunk {
-  const record: ChunkRecord = { id, path, startLine, endLine, language: 'typescript', hash: id, text: `text ${id}`, context: '' };
-  return { record, score };
+function chunk(id: string, path = `${id}.ts`, startLine = 1, endLine = 10, score = 1): Candidate {
+  return { id, path, startLine, endLine, text: `text ${id}`, score };
 }
 
 describe('reciprocal rank fusion', () => {
@@ -13,13 +12,13 @@ describe('reciprocal rank fusion', () => {
     const lexical = [chunk('a'), chunk('b'), chunk('c')];
     const vector = [chunk('b'), chunk('d')];
     const fused = fuse([{ ranked: lexical, weight: FUSION_WEIGHTS.lexical }, { ranked: vector, weight: FUSION_WEIGHTS.vector }]);
-    assert.deepEqual(fused.map((c) => c.record.id).slice(0, 2), ['b', 'a']);
+    assert.deepEqual(fused.map((c) => c.id).slice(0, 2), ['b', 'a']);
     assert.ok(fused.every((c) => c.score > 0 && c.score <= 1));
   });
 
   it('lets an exact-term match outrank a chunk found by the vectors alone', () => {
     const fused = fuse([{ ranked: [chunk('exact')], weight: FUSION_WEIGHTS.lexical }, { ranked: [chunk('similar')], weight: FUSION_WEIGHTS.vector }]);
-    assert.deepEqual(fused.map((c) => c.record.id), ['exact', 'similar']);
+    assert.deepEqual(fused.map((c) => c.id), ['exact', 'similar']);
   });
 
   it('scores a chunk ranked first by every ranking as 1', () => {

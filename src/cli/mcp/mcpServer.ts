@@ -1,7 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { DEFAULT_SOURCES, MAX_SOURCES, type AnswerSession } from '../../engine/session/answerSession';
+import { DEFAULT_SOURCES } from '../../engine/indexing/searchIndex';
+import { MAX_SOURCES, type AnswerSession } from '../../engine/session/answerSession';
 import { SEARCH_INDEX_WAIT_MS, partialIndexNotice, waitForIndex } from '../../engine/session/waitForIndex';
 import { formatPassages } from '../../engine/passages';
 import type { IndexProgress } from '../../protocol/indexing';

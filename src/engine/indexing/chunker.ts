@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ChunkSettings } from '../../protocol/indexThread';
 import { detach } from '../text/detach';
 import { countTokens, truncateToTokens } from '../tokens';
 import { isMarkdownLike, languageOf } from './languages';
@@ -15,13 +16,6 @@ export interface Chunk {
   text: string;
   /** The nearest heading or top-level declaration above the chunk, so the chunk is findable by where it lives. */
   context: string;
-}
-
-export interface ChunkOptions {
-  /** Hard cap per chunk, counted with gpt-tokenizer: fits every embedding model's input. */
-  maxTokens?: number;
-  /** Preferred chunk size in characters; chunks end at a boundary near it. */
-  targetChars?: number;
 }
 
 /** 512 tokens fit every embedding model we support and keep a passage small enough to cite precisely. */
@@ -41,7 +35,7 @@ const HEADING = /^(#{1,6})\s+\S/;
  * the comments and decorators attached to them) or Markdown headings, else at blank lines, never
  * above `maxTokens`. Line numbers are 1-based and exact.
  */
-export function chunkFile(path: string, text: string, options: ChunkOptions = {}): Chunk[] {
+export function chunkFile(path: string, text: string, options: ChunkSettings = {}): Chunk[] {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_CHUNK_TOKENS;
   const targetChars = options.targetChars ?? DEFAULT_TARGET_CHARS;
   const minChars = Math.floor(targetChars * 0.3);

@@ -1,4 +1,5 @@
 import { emptySkipCounts, type SkipCounts } from '../../protocol/indexing';
+import type { ScanSettings } from '../../protocol/indexThread';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_EXCLUDES, IGNORE_FILES, globMatcher, isIgnoredByLayers, makeLayer, type IgnoreLayer } from './ignoreRules';
@@ -7,12 +8,7 @@ import { isBinaryPath } from './languages';
 /** Files above this size are skipped by default: they are data or generated, and would flood the index. */
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
-export interface ScanOptions {
-  /** Globs a file must match to be indexed; empty means every file. */
-  include?: readonly string[];
-  /** Globs never indexed: the user's exclude setting and VS Code's `files.exclude`. */
-  exclude?: readonly string[];
-  maxFileBytes?: number;
+export interface ScanOptions extends ScanSettings {
   signal?: AbortSignal;
 }
 

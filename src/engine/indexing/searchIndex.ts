@@ -1,25 +1,20 @@
 import type { Source } from '../../protocol/events';
-import type { IndexProgress, IndexState, IndexSummary } from '../../protocol/indexing';
+import type { CandidateParams, Candidates, IndexProgress, IndexState, IndexSummary, SearchParams, TermStats } from '../../protocol/indexing';
 
-/** Narrows a search to some files: path globs (VS Code syntax) and/or language ids. */
-export interface SearchFilter {
-  paths?: string[];
-  languages?: string[];
-}
-
-/** Which rankings to use; both by default. Single rankings exist for the evaluation. */
-export type RankingMode = 'fused' | 'lexical' | 'vector';
+/** Passages retrieved per question unless a surface asks otherwise: room for several files, within a small model's window. */
+export const DEFAULT_SOURCES = 8;
 
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
 }
 
-export interface SearchOptions {
-  k?: number;
+export interface SearchOptions extends SearchParams {
   signal?: AbortSignal;
-  filter?: SearchFilter;
-  mode?: RankingMode;
+}
+
+export interface CandidateOptions extends CandidateParams {
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,7 +23,7 @@ export interface SearchOptions {
  * index's own thread (`IndexClient`).
  */
 export interface SearchIndex {
-  /** The state after the last job (counts, last save, embedder). */
+  /** The state after the last job (counts, last save, embedder, recent warnings). */
   readonly state: IndexState;
   /** Brings the whole index up to date with the folder; a call while a sync runs joins it. */
   sync(options?: RunOptions): Promise<IndexSummary>;
@@ -36,6 +31,10 @@ export interface SearchIndex {
   updateFiles(changed: readonly string[], deleted: readonly string[], options?: RunOptions): Promise<IndexSummary>;
   /** The passages that best answer a question, best first. */
   search(query: string, options?: SearchOptions): Promise<Source[]>;
+  /** This index's BM25 statistics for a question's terms; several indexes add theirs up to rank as one. */
+  termStats(query: string, options?: { signal?: AbortSignal }): Promise<TermStats>;
+  /** The best chunks by each ranking, lexical ones scored with the given (summed) statistics. */
+  candidates(query: string, options: CandidateOptions): Promise<Candidates>;
   /** Deletes what the index stored; the next sync starts from scratch. */
   clear(): Promise<void>;
   /** Releases the index (its thread, its files); pending calls fail as cancelled. */

@@ -1,3 +1,5 @@
+import type { TermStats } from '../../protocol/indexing';
+
 /** BM25's usual constants: term-frequency saturation and length normalisation. */
 const K1 = 1.2;
 const B = 0.75;
@@ -168,6 +170,39 @@ export interface CollectionStats {
   documents: number;
   averageLength: number;
   documentFrequency(term: string): number;
+}
+
+/** One index's statistics for some terms, as plain data (see `TermStats`). */
+export function termStatsOf(groups: readonly Postings[], terms: readonly string[]): TermStats {
+  // Built with fromEntries: a term such as `__proto__` becomes a key like any other.
+  const frequencies = [...new Set(terms)].map((term) => [term, groups.reduce((total, g) => total + g.documentFrequency(term), 0)] as const);
+  return {
+    documents: groups.reduce((total, g) => total + g.size, 0),
+    totalLength: groups.reduce((total, g) => total + g.totalLength, 0),
+    documentFrequencies: Object.fromEntries(frequencies),
+  };
+}
+
+/** Several indexes' statistics added up: what one index holding all their chunks would have. */
+export function addTermStats(all: readonly TermStats[]): TermStats {
+  const frequencies = new Map<string, number>();
+  for (const stats of all) {
+    for (const [term, df] of Object.entries(stats.documentFrequencies)) frequencies.set(term, (frequencies.get(term) ?? 0) + df);
+  }
+  return {
+    documents: all.reduce((total, s) => total + s.documents, 0),
+    totalLength: all.reduce((total, s) => total + s.totalLength, 0),
+    documentFrequencies: Object.fromEntries(frequencies),
+  };
+}
+
+/** Statistics given as data, for scoring; a term they do not name is in no document. */
+export function statsFromTermStats(stats: TermStats): CollectionStats {
+  return {
+    documents: stats.documents,
+    averageLength: stats.documents === 0 ? 0 : stats.totalLength / stats.documents,
+    documentFrequency: (term) => (Object.prototype.hasOwnProperty.call(stats.documentFrequencies, term) ? stats.documentFrequencies[term] : 0),
+  };
 }
 
 export function collectionStats(groups: readonly Postings[]): CollectionStats {

@@ -1,14 +1,9 @@
 import picomatch from 'picomatch';
 import type { Source } from '../../protocol/events';
-import type { RankingMode, SearchFilter } from '../indexing/searchIndex';
+import type { Candidate, RankingMode, SearchFilter } from '../../protocol/indexing';
 import type { Shard } from '../store/shard';
-import type { ChunkMeta, ChunkRecord } from '../store/vectraShard';
-import { collectionStats, scoreBm25 } from './bm25';
-
-export interface RankedChunk {
-  record: ChunkRecord;
-  score: number;
-}
+import type { ChunkMeta } from '../store/vectraShard';
+import { scoreBm25, type CollectionStats } from './bm25';
 
 /**
  * Reciprocal rank fusion's constant. The textbook 60 suits rankings of equal quality; ours are not, and
@@ -16,7 +11,7 @@ export interface RankedChunk {
  */
 const RRF_K = 5;
 /** Candidates taken from each ranking before fusing: deep enough that a chunk ranked well by one side is seen. */
-const CANDIDATES = 50;
+export const CANDIDATES = 50;
 
 /**
  * Vector candidates below this cosine similarity are noise, not neighbours: unrelated texts hash to
@@ -30,33 +25,60 @@ const MIN_SIMILARITY = 0.1;
  */
 export const FUSION_WEIGHTS = { lexical: 1, vector: 0.4 };
 
-/**
- * Ranks chunks for a question: BM25 over the shards' postings and cosine similarity over their vectors,
- * fused by weighted reciprocal rank fusion. Returns the `k` best distinct chunks, best first.
- */
-export function rankChunks(shards: readonly Shard[], queryTerms: readonly string[], queryVector: Float32Array | undefined,
-  k: number, options: { filter?: SearchFilter; mode?: RankingMode } = {}): RankedChunk[] {
-  const allow = compileFilter(options.filter);
-  const mode = options.mode ?? 'fused';
-  const lexical = mode === 'vector' ? [] : lexicalTop(shards, queryTerms, CANDIDATES, allow);
-  const vector = mode === 'lexical' || !queryVector ? [] : vectorTop(shards, queryVector, CANDIDATES, allow);
-  const ranked = mode === 'lexical' ? lexical : mode === 'vector' ? vector
-    : fuse([{ ranked: lexical, weight: FUSION_WEIGHTS.lexical }, { ranked: vector, weight: FUSION_WEIGHTS.vector }]);
-  // Texts are unpacked only for the few chunks that are returned.
-  return ranked.slice(0, k).map((hit) => ({ record: { ...hit.record, text: hit.shard.textOf(hit.doc) }, score: hit.score }));
-}
-
-/** A candidate before its text is unpacked. */
-interface Hit {
+/** A chunk found in a shard, before its text is unpacked. */
+export interface Hit {
+  id: string;
   shard: Shard;
   doc: number;
   record: ChunkMeta;
   score: number;
 }
 
-function lexicalTop(shards: readonly Shard[], queryTerms: readonly string[], limit: number, allow?: (r: ChunkMeta) => boolean): Hit[] {
+/** Each ranking's best chunks, best first. */
+export interface Rankings<T> {
+  lexical: T[];
+  vector: T[];
+}
+
+export interface RankingQuery {
+  terms: readonly string[];
+  /** The question's unit vector; without one only the lexical ranking runs. */
+  vector: Float32Array | undefined;
+  /** Collection statistics for BM25: these shards' own, or those of every index searched together. */
+  stats: CollectionStats;
+  /** Candidates per ranking. */
+  limit: number;
+  filter?: SearchFilter;
+  mode?: RankingMode;
+  /** Put before each path when matching `filter.paths`. */
+  pathPrefix?: string;
+}
+
+/** BM25 over the shards' postings and cosine similarity over their vectors, each ranking on its own. */
+export function rankShards(shards: readonly Shard[], query: RankingQuery): Rankings<Hit> {
+  const allow = compileFilter(query.filter, query.pathPrefix ?? '');
+  const mode = query.mode ?? 'fused';
+  return {
+    lexical: mode === 'vector' ? [] : lexicalTop(shards, query.terms, query.stats, query.limit, allow),
+    vector: mode === 'lexical' || !query.vector ? [] : vectorTop(shards, query.vector, query.limit, allow),
+  };
+}
+
+/** The final ranking: both rankings fused by weighted RRF, or one alone (for the evaluation). */
+export function combineRankings<T extends { id: string; score: number }>(rankings: Rankings<T>, mode: RankingMode = 'fused'): T[] {
+  if (mode === 'lexical') return rankings.lexical;
+  if (mode === 'vector') return rankings.vector;
+  return fuse([{ ranked: rankings.lexical, weight: FUSION_WEIGHTS.lexical }, { ranked: rankings.vector, weight: FUSION_WEIGHTS.vector }]);
+}
+
+/** A hit with its text unpacked: only the few chunks returned pay for it. */
+export function candidateOf(hit: Hit): Candidate {
+  const { record } = hit;
+  return { id: record.id, path: record.path, startLine: record.startLine, endLine: record.endLine, text: hit.shard.textOf(hit.doc), score: hit.score };
+}
+
+function lexicalTop(shards: readonly Shard[], queryTerms: readonly string[], stats: CollectionStats, limit: number, allow?: (r: ChunkMeta) => boolean): Hit[] {
   if (queryTerms.length === 0) return [];
-  const stats = collectionStats(shards.map((s) => s.postings));
   const top = new TopList(limit, allow);
   for (const shard of shards) {
     top.shard = shard;
@@ -76,15 +98,15 @@ function vectorTop(shards: readonly Shard[], query: Float32Array, limit: number,
 }
 
 /** Weighted reciprocal rank fusion; scores are scaled so a chunk ranked first by every ranking scores 1. */
-export function fuse<T extends { record: { id: string }; score: number }>(rankings: { ranked: T[]; weight: number }[]): T[] {
+export function fuse<T extends { id: string; score: number }>(rankings: { ranked: T[]; weight: number }[]): T[] {
   const fused = new Map<string, T>();
   const best = rankings.reduce((sum, r) => sum + (r.ranked.length > 0 ? r.weight : 0), 0) / (RRF_K + 1);
   for (const { ranked, weight } of rankings) {
     ranked.forEach((chunk, rank) => {
       const add = weight / (RRF_K + rank + 1) / best;
-      const existing = fused.get(chunk.record.id);
+      const existing = fused.get(chunk.id);
       if (existing) existing.score += add;
-      else fused.set(chunk.record.id, { ...chunk, score: add });
+      else fused.set(chunk.id, { ...chunk, score: add });
     });
   }
   return [...fused.values()].sort((a, b) => b.score - a.score);
@@ -94,25 +116,25 @@ export function fuse<T extends { record: { id: string }; score: number }>(rankin
  * Joins chunks that are next to each other in one file into a single source, so the reader and the
  * model see one passage instead of two halves. The merged source keeps the better score and rank.
  */
-export function mergeAdjacent(chunks: readonly RankedChunk[]): Source[] {
-  const byPath = new Map<string, RankedChunk[]>();
+export function mergeAdjacent(chunks: readonly Candidate[]): Source[] {
+  const byPath = new Map<string, Candidate[]>();
   for (const chunk of chunks) {
-    const list = byPath.get(chunk.record.path);
+    const list = byPath.get(chunk.path);
     if (list) list.push(chunk);
-    else byPath.set(chunk.record.path, [chunk]);
+    else byPath.set(chunk.path, [chunk]);
   }
   const merged: Source[] = [];
   for (const [path, list] of byPath) {
-    list.sort((a, b) => a.record.startLine - b.record.startLine);
+    list.sort((a, b) => a.startLine - b.startLine);
     let current: Source | undefined;
-    for (const { record, score } of list) {
-      if (current && record.startLine <= current.endLine + 1) {
-        current.text += '\n' + record.text;
-        current.endLine = Math.max(current.endLine, record.endLine);
-        current.score = Math.max(current.score, score);
+    for (const chunk of list) {
+      if (current && chunk.startLine <= current.endLine + 1) {
+        current.text += '\n' + chunk.text;
+        current.endLine = Math.max(current.endLine, chunk.endLine);
+        current.score = Math.max(current.score, chunk.score);
       } else {
         if (current) merged.push(current);
-        current = { path, startLine: record.startLine, endLine: record.endLine, score, text: record.text };
+        current = { path, startLine: chunk.startLine, endLine: chunk.endLine, score: chunk.score, text: chunk.text };
       }
     }
     if (current) merged.push(current);
@@ -120,12 +142,12 @@ export function mergeAdjacent(chunks: readonly RankedChunk[]): Source[] {
   return merged.sort((a, b) => b.score - a.score);
 }
 
-function compileFilter(filter?: SearchFilter): ((record: ChunkMeta) => boolean) | undefined {
+function compileFilter(filter: SearchFilter | undefined, pathPrefix: string): ((record: ChunkMeta) => boolean) | undefined {
   if (!filter) return undefined;
   const paths = filter.paths?.length ? picomatch(filter.paths, { dot: true }) : undefined;
   const languages = filter.languages?.length ? new Set(filter.languages) : undefined;
   if (!paths && !languages) return undefined;
-  return (record) => (!paths || paths(record.path)) && (!languages || languages.has(record.language));
+  return (record) => (!paths || paths(pathPrefix + record.path)) && (!languages || languages.has(record.language));
 }
 
 /**
@@ -147,7 +169,7 @@ class TopList {
     if (this.allow && !this.allow(record)) return;
     let i = this.items.length;
     while (i > 0 && this.items[i - 1].score < score) i--;
-    this.items.splice(i, 0, { shard, doc, record, score });
+    this.items.splice(i, 0, { id: record.id, shard, doc, record, score });
     if (this.items.length > this.limit) this.items.pop();
     if (this.items.length >= this.limit) this.threshold = this.items[this.items.length - 1].score;
   }

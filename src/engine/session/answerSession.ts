@@ -2,17 +2,16 @@ import type { RagEvent, Source, StreamStats } from '../../protocol/events';
 import type { IndexProgress, IndexSummary } from '../../protocol/indexing';
 import type { SessionState } from '../../protocol/session';
 import { RagError } from '../errors';
-import type { SearchFilter } from '../indexing/searchIndex';
+import type { SearchFilter } from '../../protocol/indexing';
+import { DEFAULT_SOURCES } from '../indexing/searchIndex';
 import { offlineNotice, extractiveAnswer } from '../offline/extractiveAnswer';
 import type { Turn } from '../prompt';
 import type { AsyncStreamingLlm, Retriever } from '../strategies';
 import { StreamingRag } from '../streamingRag';
 import { StreamStatsCounter } from '../streamStats';
-import { FolderIndexes, openThreadIndex, type FolderConfig, type IndexSettings, type OpenIndex } from './folderIndexes';
+import { FolderIndexes, threadIndexes, type FolderConfig, type IndexSettings, type OpenIndex } from './folderIndexes';
 import { chooseModel, describeProviders, type ModelChoice, type ProviderSettings } from './providerChoice';
 
-/** Passages retrieved per question unless a surface asks otherwise: room for several files, within a small model's window. */
-export const DEFAULT_SOURCES = 8;
 /** The most passages a caller may ask for: beyond it, prompts overflow small models and cards stop being read. */
 export const MAX_SOURCES = 20;
 /**
@@ -79,7 +78,7 @@ export class AnswerSession {
 
   constructor(config: SessionConfig) {
     this.config = config;
-    this.indexes = new FolderIndexes(config.folders, config.index ?? {}, config.openIndex ?? openThreadIndex,
+    this.indexes = new FolderIndexes(config.folders, config.index ?? {}, config.openIndex ?? threadIndexes(),
       () => this.notify(), (message) => this.config.log?.warn(message));
   }
 

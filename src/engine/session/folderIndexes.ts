@@ -30,14 +30,18 @@ export interface IndexSettings {
 /** Opens one folder's index: the seam for another backend; by default the Vectra index on its own thread. */
 export type OpenIndex = (folder: FolderConfig, settings: IndexSettings, onWarning: (message: string) => void) => Promise<SearchIndex>;
 
-export const openThreadIndex: OpenIndex = (folder, settings, onWarning) => IndexClient.open({
-  root: folder.root,
-  indexDir: folder.indexDir,
-  scan: { include: settings.include, exclude: [...settings.exclude ?? [], ...folder.exclude ?? []], maxFileBytes: settings.maxFileBytes },
-  embedder: settings.embedder,
-  memoryLimitMb: settings.memoryLimitMb,
-  onWarning,
-});
+/** Opens folders' indexes on their own threads; `workerScript` is the bundled index thread (beside this bundle by default). */
+export function threadIndexes(workerScript?: string): OpenIndex {
+  return (folder, settings, onWarning) => IndexClient.open({
+    root: folder.root,
+    indexDir: folder.indexDir,
+    scan: { include: settings.include, exclude: [...settings.exclude ?? [], ...folder.exclude ?? []], maxFileBytes: settings.maxFileBytes },
+    embedder: settings.embedder,
+    memoryLimitMb: settings.memoryLimitMb,
+    workerScript,
+    onWarning,
+  });
+}
 
 /** Warnings kept for the index state: the latest few, enough to explain what happened. */
 const MAX_WARNINGS = 5;

@@ -26,11 +26,25 @@ export interface LockOptions {
   onWait?: (holder: LockInfo) => void;
 }
 
+/** A held write lock. Writers check it before each save: a lock that is no longer ours must not be written under. */
+export interface IndexLock {
+  /** Set once the lock was found lost (by the heartbeat or a check): the error the job fails with. */
+  readonly lost: RagError | undefined;
+  /** Throws `index_lock_lost` unless the lock file is still ours and was refreshed within the stale time. */
+  verify(): Promise<void>;
+  release(): Promise<void>;
+}
+
 /**
  * Takes the index folder's write lock, waiting while another process (or thread) holds it. A lock whose
- * holder stopped refreshing it, or whose process is gone, is taken over. Returns the release function.
+ * holder stopped refreshing it, or whose process is gone, is taken over.
+ *
+ * Written by hand rather than with proper-lockfile: that library's lock is a bare folder, so a waiter
+ * cannot tell who holds it (for the message) nor take over from a holder whose process died until the
+ * stale time passes, and its wait cannot be cancelled. Its safety rule is kept: the holder refreshes the
+ * lock, checks that it is still its own, and counts it lost when the refresh is late past the stale time.
  */
-export async function acquireIndexLock(indexDir: string, options: LockOptions): Promise<() => Promise<void>> {
+export async function acquireIndexLock(indexDir: string, options: LockOptions): Promise<IndexLock> {
   await fs.mkdir(indexDir, { recursive: true });
   const file = path.join(indexDir, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, host: os.hostname(), token: randomBytes(8).toString('hex') };
@@ -40,7 +54,7 @@ export async function acquireIndexLock(indexDir: string, options: LockOptions): 
     if (options.signal?.aborted) throw new CancelledError();
     try {
       await fs.writeFile(file, JSON.stringify(mine), { flag: 'wx' });
-      return holdLock(file, mine);
+      return new HeldLock(file, mine);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
@@ -61,17 +75,55 @@ export async function acquireIndexLock(indexDir: string, options: LockOptions): 
   }
 }
 
-function holdLock(file: string, mine: LockInfo): () => Promise<void> {
-  const heartbeat = setInterval(() => {
+class HeldLock implements IndexLock {
+  lost: RagError | undefined;
+  /** When the lock file was last refreshed (created or touched) by us. */
+  private refreshedAt = Date.now();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly file: string, private readonly mine: LockInfo) {
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async verify(): Promise<void> {
+    if (!this.lost) await this.check();
+    if (this.lost) throw this.lost;
+  }
+
+  async release(): Promise<void> {
+    clearInterval(this.heartbeat);
+    const holder = await readHolder(this.file);
+    if (holder?.token === this.mine.token) await fs.rm(this.file, { force: true });
+  }
+
+  private async beat(): Promise<void> {
+    if (this.lost || !(await this.check())) return;
     const now = new Date();
-    fs.utimes(file, now, now).catch(() => undefined);
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
-  return async () => {
-    clearInterval(heartbeat);
-    const holder = await readHolder(file);
-    if (holder?.token === mine.token) await fs.rm(file, { force: true });
-  };
+    try {
+      await fs.utimes(this.file, now, now);
+      this.refreshedAt = now.getTime();
+    } catch {
+      // Not refreshed: the next beat tries again, and once the stale time has passed the lock counts as lost.
+    }
+  }
+
+  /** Whether the lock is still ours; records why not. */
+  private async check(): Promise<boolean> {
+    const late = Date.now() - this.refreshedAt;
+    if (late > STALE_MS) return this.lose(`it was not refreshed for ${Math.round(late / 1000)} s, so another process may have taken it over`);
+    const holder = await readHolder(this.file);
+    if (holder?.token === this.mine.token) return true;
+    const exists = await fs.stat(this.file).then(() => true, () => false);
+    return this.lose(!exists ? 'its lock file was removed' : `another process${holder ? ` (pid ${holder.pid})` : ''} took it over`);
+  }
+
+  private lose(reason: string): false {
+    this.lost ??= new RagError('index_lock_lost',
+      `This run stopped writing the index: ${reason}. Nothing more was saved; reindex to finish the job.`, 'indexing');
+    clearInterval(this.heartbeat);
+    return false;
+  }
 }
 
 /** The holder named in the lock file; undefined while it is still being written, or when torn by a crash. */

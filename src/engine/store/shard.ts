@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Postings, type SerializedPostings } from '../retrieval/bm25';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
 import { PackedTexts, PackedVectors } from './packed';
-import { readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type ReadShard } from './vectraShard';
+import { VECTRA_INDEX_FILE, readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type ReadShard } from './vectraShard';
 
 /** What the catalog remembers of an indexed file, to tell on the next run whether it changed. */
 export interface FileEntry {
@@ -67,22 +67,32 @@ export class Shard {
 
   /**
    * Loads a shard. A missing, torn or inconsistent shard file is repaired from Vectra's file (postings
-   * rebuilt from the chunk texts, catalog emptied so the next run re-indexes those files); an
-   * unreadable Vectra file leaves the shard empty. `repaired` says whether either happened.
+   * rebuilt from the chunk texts, catalog emptied so the next run re-indexes those files); an unreadable
+   * Vectra file, or one of another dimension, leaves the shard empty. `problem` says what was wrong.
    */
-  static async load(dir: string, dimensions: number, termsOf: (record: ChunkRecord) => string[]): Promise<{ shard: Shard; repaired: boolean }> {
+  static async load(dir: string, dimensions: number, termsOf: (record: ChunkRecord) => string[]): Promise<{ shard: Shard; problem?: string }> {
     let stored: ReadShard | undefined;
+    let unreadable: string | undefined;
     try {
       stored = await readVectraShard(dir);
-    } catch {
-      stored = undefined;
+    } catch (err) {
+      unreadable = err instanceof Error ? err.message : String(err);
     }
-    const file = await readJsonFile<ShardFile>(path.join(dir, SHARD_FILE)).catch(() => undefined);
-    const unusable = stored === undefined ? file !== undefined : stored.records.length > 0 && stored.dimensions !== dimensions;
-    if (!stored || unusable) {
+    let file: ShardFile | undefined;
+    let tornFile = false;
+    try {
+      file = await readJsonFile<ShardFile>(path.join(dir, SHARD_FILE));
+    } catch {
+      tornFile = true;
+    }
+    const dropped = unreadable !== undefined ? `its Vectra file (${VECTRA_INDEX_FILE}) cannot be read (${unreadable})`
+      : !stored ? (file !== undefined || tornFile ? `its Vectra file (${VECTRA_INDEX_FILE}) is missing` : undefined)
+        : stored.records.length > 0 && stored.dimensions !== dimensions ? `its vectors have ${stored.dimensions} dimensions instead of the index's ${dimensions}`
+          : undefined;
+    if (!stored || dropped) {
       // Start this shard afresh so the next write does not trip over a damaged file.
-      if (unusable) await fs.rm(dir, { recursive: true, force: true });
-      return { shard: Shard.empty(dir, dimensions), repaired: unusable };
+      if (dropped) await fs.rm(dir, { recursive: true, force: true });
+      return { shard: Shard.empty(dir, dimensions), problem: dropped && `${dropped}; its chunks were dropped` };
     }
     // An emptied shard's file has no vectors to tell their size: the index's dimension holds.
     const { records, texts } = stored;
@@ -91,11 +101,16 @@ export class Shard {
       return {
         shard: new Shard(dir, dimensions, records, texts, vectors, Postings.fromJSON(file.postings),
           new Map(Object.entries(file.files)), new Map(Object.entries(file.skipped))),
-        repaired: false,
       };
     }
     const postings = Postings.fromDocuments(records.map((record, i) => termsOf({ ...record, text: texts.get(i) })));
-    return { shard: new Shard(dir, dimensions, records, texts, vectors, postings, new Map(), new Map()), repaired: true };
+    const why = tornFile ? `its ${SHARD_FILE} is torn` : file === undefined ? `its ${SHARD_FILE} is missing`
+      : file.version !== SHARD_FILE_VERSION ? `its ${SHARD_FILE} is of version ${file.version}, not ${SHARD_FILE_VERSION}`
+        : `its ${SHARD_FILE} lists other chunks than its Vectra file (ids differ)`;
+    return {
+      shard: new Shard(dir, dimensions, records, texts, vectors, postings, new Map(), new Map()),
+      problem: `${why}; its search terms were rebuilt from the chunks`,
+    };
   }
 
   get size(): number {

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activate, askChat, extensionLogFile, workspaceRoot } from './helpers';
+import { activate, askChat, extensionLogFile, waitFor, workspaceRoot } from './helpers';
 import { suite, suiteSetup, suiteTeardown, test } from './tdd';
 
 const CANARY = 'sk-canary-e2e-91c4d7a2f06b-DO-NOT-LEAK';
@@ -20,16 +20,29 @@ interface RagResult extends vscode.ChatResult {
   metadata: { provider?: string; error?: string };
 }
 
-/** A protocol fake of OpenAI's chat completions (SSE) that checks the key and, like OpenAI, quotes a wrong one back. */
-function startOpenAIFake(): Promise<{ url: string; close: () => void; keys: string[] }> {
+/**
+ * A protocol fake of OpenAI's chat completions (SSE) and embeddings that checks the key and, like OpenAI,
+ * quotes a wrong one back.
+ */
+function startOpenAIFake(): Promise<{ url: string; close: () => void; keys: string[]; embedKeys: string[] }> {
   const keys: string[] = [];
-  const server = http.createServer((req, res) => {
+  const embedKeys: string[] = [];
+  const server = http.createServer(async (req, res) => {
     const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    keys.push(key);
-    req.resume();
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const embeddings = req.url?.endsWith('/embeddings');
+    (embeddings ? embedKeys : keys).push(key);
     if (key !== CANARY) {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}.`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      return;
+    }
+    if (embeddings) {
+      const input = JSON.parse(body).input as string[];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', model: 'text-embedding-3-small', usage: { prompt_tokens: 1, total_tokens: 1 },
+        data: input.map((text, index) => ({ object: 'embedding', index, embedding: [1, text.length % 7, 2, 3] })) }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -41,7 +54,7 @@ function startOpenAIFake(): Promise<{ url: string; close: () => void; keys: stri
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     const { port } = server.address() as { port: number };
-    resolve({ url: `http://127.0.0.1:${port}/v1`, close: () => server.close(), keys });
+    resolve({ url: `http://127.0.0.1:${port}/v1`, close: () => server.close(), keys, embedKeys });
   }));
 }
 
@@ -95,6 +108,19 @@ suite('Workspace RAG: hardening in the extension host', () => {
       const refused = await askChat('@rag how long does a session last?') as RagResult;
       assert.equal(refused.metadata.error, 'unauthorized');
       assert.ok(!JSON.stringify([ok, refused]).includes(CANARY), 'not in the chat results');
+    });
+
+    test('a key set while VS Code runs reaches the index at once: OpenAI embeddings work without a reload', async () => {
+      await api.setApiKey(undefined);
+      await config().update('embeddings', 'openai', vscode.ConfigurationTarget.Workspace);
+      try {
+        await waitFor('the index asking for embeddings, refused without the key', () => fake.embedKeys.length > 0, { timeout: 20_000 });
+        assert.ok(!fake.embedKeys.includes(CANARY));
+        await api.setApiKey(CANARY);
+        await waitFor('embeddings requested with the new key', () => fake.embedKeys.includes(CANARY), { timeout: 20_000 });
+      } finally {
+        await config().update('embeddings', undefined, vscode.ConfigurationTarget.Workspace);
+      }
     });
 
     test('is in no setting, log, index or workspace file', async () => {

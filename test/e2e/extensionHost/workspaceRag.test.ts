@@ -70,6 +70,18 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
     await waitFor('docs/ back in the index', docsFound, { timeout: 20_000 });
   });
 
+  test('an include setting typed as one string (not a list) is applied, not dropped', async () => {
+    const config = vscode.workspace.getConfiguration('workspaceRag');
+    const onlyAuth = async () => (await api.session.search('session token password docs', { k: 8 })).every((r) => r.path.startsWith('src/auth/'));
+    await config.update('include', 'src/auth/**', vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('only src/auth in the index', onlyAuth, { timeout: 20_000 });
+    } finally {
+      await config.update('include', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('the whole workspace back in the index', async () => !(await onlyAuth()), { timeout: 20_000 });
+  });
+
   test('@rag answers with the chat request\'s model, sources referenced and cited', async () => {
     const result = await askChat('@rag how long does a session last?') as RagResult;
     assert.ok(result?.metadata, JSON.stringify(result));
@@ -104,6 +116,16 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
     assert.equal(vscode.window.activeTextEditor?.selection.active.line, 3);
     for (const escape of ['../outside.txt', '/etc/passwd', 'src/../../outside.txt']) {
       assert.equal(await vscode.commands.executeCommand('workspaceRag.openSource', escape, 1, 1), false, escape);
+    }
+  });
+
+  test('a source that cannot be opened as text is reported, not a failed command', async () => {
+    const uri = fixtureUri('src/blob.bin');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from([0, 1, 2, 0, 255, 0, 7, 0]));
+    try {
+      assert.equal(await vscode.commands.executeCommand('workspaceRag.openSource', 'src/blob.bin', 1, 1), false);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
     }
   });
 });

@@ -1,12 +1,13 @@
-import type { EmbedderConfig, IndexProgress, IndexSummary } from '../../../protocol/indexing';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Source } from '../../../protocol/events';
+import type { Candidates, EmbedderConfig, IndexProgress, IndexState, IndexSummary, TermStats } from '../../../protocol/indexing';
+import {
+  isReplyTo, type FromIndexThread, type IndexCall, type IndexCalls, type IndexReply, type IndexThreadSetup, type SerializedError, type ToIndexThread,
+} from '../../../protocol/indexThread';
 import { CancelledError, RagError } from '../../errors';
-import { isErrorCode } from '../../../protocol/errorCodes';
-import type { Source, Stage } from '../../../protocol/events';
 import type { IndexOptions } from '../workspaceIndex';
-import type { RunOptions, SearchIndex, SearchOptions } from '../searchIndex';
-import type { IndexState, SerializedError, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol';
+import type { CandidateOptions, RunOptions, SearchIndex, SearchOptions } from '../searchIndex';
 
 export interface IndexClientOptions extends Omit<IndexOptions, 'embedder'> {
   embedder?: EmbedderConfig;
@@ -29,11 +30,10 @@ export const DEFAULT_MEMORY_LIMIT_MB = 384;
  */
 const YOUNG_GENERATION_MB = 16;
 
-/** A job request before it gets its id. */
-type JobBody = Exclude<WorkerRequest, { type: 'cancel' }> extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
-
+/** A call waiting for its reply. */
 interface Pending {
-  resolve: (value: unknown) => void;
+  /** Settles the call with its reply (checked to answer this call). */
+  accept: (reply: IndexReply) => void;
   reject: (err: Error) => void;
   onProgress?: (progress: IndexProgress) => void;
 }
@@ -58,41 +58,34 @@ export class IndexClient implements SearchIndex {
     return client;
   }
 
-  get fileCount(): number {
-    return this.current?.files ?? 0;
-  }
-
-  get chunkCount(): number {
-    return this.current?.chunks ?? 0;
-  }
-
-  get lastUpdated(): number | undefined {
-    return this.current?.lastUpdated;
-  }
-
-  get embedderInfo(): IndexState['embedder'] | undefined {
-    return this.current?.embedder;
-  }
-
   get state(): IndexState {
     return this.current ?? { files: 0, chunks: 0, lastUpdated: undefined, embedder: { id: this.options.embedder?.kind ?? 'offline', model: '', dimensions: undefined } };
   }
 
   sync(options: RunOptions = {}): Promise<IndexSummary> {
-    return this.request({ type: 'sync' }, options) as Promise<IndexSummary>;
+    return this.call('sync', {}, options);
   }
 
   updateFiles(changed: readonly string[], deleted: readonly string[], options: RunOptions = {}): Promise<IndexSummary> {
-    return this.request({ type: 'update', changed: [...changed], deleted: [...deleted] }, options) as Promise<IndexSummary>;
+    return this.call('update', { changed: [...changed], deleted: [...deleted] }, options);
   }
 
   search(query: string, options: SearchOptions = {}): Promise<Source[]> {
     const { signal, ...rest } = options;
-    return this.request({ type: 'search', query, options: rest }, { signal }) as Promise<Source[]>;
+    return this.call('search', { query, options: rest }, { signal });
+  }
+
+  termStats(query: string, options: { signal?: AbortSignal } = {}): Promise<TermStats> {
+    return this.call('termStats', { query }, options);
+  }
+
+  candidates(query: string, options: CandidateOptions): Promise<Candidates> {
+    const { signal, ...rest } = options;
+    return this.call('candidates', { query, options: rest }, { signal });
   }
 
   async clear(): Promise<void> {
-    await this.request({ type: 'clear' }, {});
+    await this.call('clear', {}, {});
   }
 
   /** Stops the thread; pending calls fail at once (as cancelled) instead of waiting forever. */
@@ -109,15 +102,15 @@ export class IndexClient implements SearchIndex {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const { embedder, memoryLimitMb, workerScript, onWarning, ...options } = this.options;
-    const setup: WorkerSetup = { options, embedder: embedder ?? { kind: 'offline' } };
+    const { embedder, memoryLimitMb, workerScript, onWarning, ...settings } = this.options;
+    const setup: IndexThreadSetup = { settings, embedder: embedder ?? { kind: 'offline' } };
     const worker = new Worker(workerScript ?? path.join(__dirname, 'indexWorker.js'), {
       workerData: setup,
       resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: WorkerMessage) => {
+      worker.on('message', (message: FromIndexThread) => {
         switch (message.type) {
           case 'ready':
             this.current = message.state;
@@ -133,7 +126,7 @@ export class IndexClient implements SearchIndex {
             this.pending.get(message.id)?.onProgress?.(message.progress);
             break;
           case 'result':
-            this.settle(message.id, (p) => p.resolve(message.value));
+            this.settle(message.id, (p) => p.accept(message));
             break;
           case 'error':
             if (message.id === null) reject(revive(message.error));
@@ -158,22 +151,28 @@ export class IndexClient implements SearchIndex {
     return this.ready;
   }
 
-  private async request(request: JobBody, options: RunOptions): Promise<unknown> {
+  /** Sends a call to the thread; its reply (by id) settles the returned promise with the call's type. */
+  private async call<K extends IndexCall>(call: K, params: IndexCalls[K]['params'], options: RunOptions): Promise<IndexCalls[K]['reply']> {
     if (options.signal?.aborted) throw new CancelledError();
     await this.start();
     const worker = this.worker;
     if (!worker) throw new CancelledError(); // closed while starting
     const id = this.nextId++;
+    const post = (message: ToIndexThread) => worker.postMessage(message);
     return new Promise((resolve, reject) => {
-      const onAbort = () => worker.postMessage({ id: this.nextId++, type: 'cancel', target: id } satisfies WorkerRequest);
+      const onAbort = () => post({ type: 'cancel', target: id });
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => options.signal?.removeEventListener('abort', onAbort);
       this.pending.set(id, {
-        resolve: (value) => { done(); resolve(value); },
+        accept: (reply) => {
+          done();
+          if (isReplyTo(reply, call)) resolve(reply.value);
+          else reject(new RagError('index_crashed', `The index thread answered a ${call} call with a ${reply.call} reply.`, 'indexing'));
+        },
         reject: (err) => { done(); reject(err); },
         onProgress: options.onProgress,
       });
-      worker.postMessage({ ...request, id } as WorkerRequest);
+      post({ type: 'call', id, call, params });
     });
   }
 
@@ -187,7 +186,7 @@ export class IndexClient implements SearchIndex {
 
 function revive(error: SerializedError): Error {
   if (error.name === 'CancelledError' || error.code === 'cancelled') return new CancelledError();
-  if (isErrorCode(error.code)) return new RagError(error.code, error.message, error.stage as Stage | undefined);
+  if (error.code) return new RagError(error.code, error.message, error.stage);
   const revived = new Error(error.message);
   revived.name = error.name;
   return revived;

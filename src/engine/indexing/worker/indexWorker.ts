@@ -2,39 +2,65 @@
  * The index's own thread: scanning, chunking, embedding, saving and searching all run here, so a large
  * workspace never stalls the editor's extension host, and the heap limit the client sets bounds memory.
  */
-import type { IndexProgress, IndexSummary } from '../../../protocol/indexing';
 import { parentPort, workerData } from 'node:worker_threads';
-import { RagError } from '../../errors';
-import type { Source } from '../../../protocol/events';
+import type { IndexProgress } from '../../../protocol/indexing';
+import type { FromIndexThread, IndexCall, IndexCalls, IndexReply, IndexRequest, IndexThreadSetup, SerializedError, ToIndexThread } from '../../../protocol/indexThread';
+import { isErrorCode } from '../../../protocol/errorCodes';
+import type { RagError } from '../../errors';
+import type { RunOptions } from '../searchIndex';
 import { WorkspaceIndex } from '../workspaceIndex';
 import { createEmbedder } from './embedderFactory';
-import type { IndexState, SerializedError, WorkerMessage, WorkerRequest, WorkerSetup } from './protocol';
 
 const port = parentPort!;
-const setup = workerData as WorkerSetup;
-const post = (message: WorkerMessage) => port.postMessage(message);
+const setup = workerData as IndexThreadSetup;
+const post = (message: FromIndexThread) => port.postMessage(message);
 const running = new Map<number, AbortController>();
 
-function stateOf(index: WorkspaceIndex): IndexState {
-  return index.state;
+/** How the thread answers each call. */
+type Handlers = { [K in IndexCall]: (params: IndexCalls[K]['params'], run: RunOptions) => Promise<IndexCalls[K]['reply']> };
+
+function handlers(index: WorkspaceIndex): Handlers {
+  return {
+    sync: (_, run) => index.sync(run),
+    update: ({ changed, deleted }, run) => index.updateFiles(changed, deleted, run),
+    search: ({ query, options }, { signal }) => index.search(query, { ...options, signal }),
+    termStats: ({ query }) => index.termStats(query),
+    candidates: ({ query, options }, { signal }) => index.candidates(query, { ...options, signal }),
+    clear: async () => {
+      await index.clear();
+      return null;
+    },
+  };
+}
+
+async function answer<K extends IndexCall>(handle: Handlers, request: IndexRequest<K>, run: RunOptions): Promise<IndexReply<K>> {
+  const value = await handle[request.call](request.params, run);
+  return { type: 'result', id: request.id, call: request.call, value };
 }
 
 function serialize(err: unknown): SerializedError {
-  if (err instanceof Error) {
-    return { name: err.name, message: err.message, code: (err as RagError).code, stage: (err as RagError).stage };
-  }
-  return { name: 'Error', message: String(err) };
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  // Read by shape, not `instanceof`: the remote embedders are a bundle of their own, with their own RagError class.
+  const { code, stage } = err as Partial<RagError>;
+  return { name: err.name, message: err.message, code: isErrorCode(code) ? code : undefined, stage };
 }
 
 async function main(): Promise<void> {
+  let opened: WorkspaceIndex | undefined;
   const index = await WorkspaceIndex.open({
-    ...setup.options,
+    ...setup.settings,
     embedder: createEmbedder(setup.embedder),
-    onWarning: (message) => post({ type: 'warning', message }),
+    onWarning: (message) => {
+      post({ type: 'warning', message });
+      // The state carries the recent warnings; while opening, the `ready` state does.
+      if (opened) post({ type: 'state', state: opened.state });
+    },
   });
-  post({ type: 'ready', state: stateOf(index) });
+  opened = index;
+  const handle = handlers(index);
+  post({ type: 'ready', state: index.state });
 
-  port.on('message', async (request: WorkerRequest) => {
+  port.on('message', async (request: ToIndexThread) => {
     if (request.type === 'cancel') {
       running.get(request.target)?.abort();
       return;
@@ -42,27 +68,13 @@ async function main(): Promise<void> {
     const controller = new AbortController();
     running.set(request.id, controller);
     const onProgress = (progress: IndexProgress) => post({ type: 'progress', id: request.id, progress });
+    const changes = request.call !== 'search' && request.call !== 'termStats' && request.call !== 'candidates';
     try {
-      let value: IndexSummary | Source[] | null;
-      switch (request.type) {
-        case 'sync':
-          value = await index.sync({ signal: controller.signal, onProgress });
-          break;
-        case 'update':
-          value = await index.updateFiles(request.changed, request.deleted, { signal: controller.signal, onProgress });
-          break;
-        case 'search':
-          value = await index.search(request.query, { ...request.options, signal: controller.signal });
-          break;
-        case 'clear':
-          await index.clear();
-          value = null;
-          break;
-      }
-      if (request.type !== 'search') post({ type: 'state', state: stateOf(index) });
-      post({ type: 'result', id: request.id, value });
+      const reply = await answer(handle, request, { signal: controller.signal, onProgress });
+      if (changes) post({ type: 'state', state: index.state });
+      post(reply);
     } catch (err) {
-      if (request.type !== 'search') post({ type: 'state', state: stateOf(index) });
+      if (changes) post({ type: 'state', state: index.state });
       post({ type: 'error', id: request.id, error: serialize(err) });
     } finally {
       running.delete(request.id);

@@ -1,0 +1,39 @@
+/** Turning prepared chunks, and questions, into unit vectors. */
+import { CancelledError, RagError } from '../errors';
+import type { FileChange } from '../store/shard';
+import { normalizeInPlace, type Embedder } from './embedder';
+import type { PreparedChange } from './filePreparation';
+
+/** Chunks embedded per call: large enough for remote batching, small enough for prompt cancellation. */
+export const EMBED_BATCH = 256;
+
+/** Embeds the prepared files' chunks in batches; vectors of another size than the index's fail the job. */
+export async function embedChanges(embedder: Embedder, changes: PreparedChange[], dimensions: number, signal?: AbortSignal): Promise<FileChange[]> {
+  const all = changes.flatMap((c) => c.pending);
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < all.length; i += EMBED_BATCH) {
+    if (signal?.aborted) throw new CancelledError();
+    const slice = all.slice(i, i + EMBED_BATCH);
+    const batch = embedder.embedTerms?.(slice) ?? await embedder.embed(slice.map((p) => p.text), { signal });
+    if (batch.length !== Math.min(EMBED_BATCH, all.length - i) || batch.some((v) => v.length !== dimensions)) {
+      throw new RagError('embedding_mismatch', `The ${embedder.id} embedder returned vectors of another size than the index (${dimensions}). Clear the index and index again.`, 'indexing');
+    }
+    for (const vector of batch) vectors.push(normalizeInPlace(vector));
+  }
+  let next = 0;
+  return changes.map(({ pending, ...change }) => ({
+    ...change,
+    chunks: pending.map((p) => ({ record: p.record, vector: vectors[next++], terms: p.terms })),
+  }));
+}
+
+/** The question's unit vector; undefined when the embedder fails, so the lexical ranking alone answers. */
+export async function embedQuery(embedder: Embedder, query: string, signal: AbortSignal | undefined, warn: (message: string) => void): Promise<Float32Array | undefined> {
+  try {
+    return normalizeInPlace((await embedder.embed([query], { signal }))[0]);
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    warn(`Searching by words only: the ${embedder.id} embedder failed (${err instanceof Error ? err.message : String(err)}).`);
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+/** The file watcher's entry: re-index some changed files and drop deleted ones, without a scan. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { emptySkipCounts, type IndexSummary, type SkipCounts } from '../../protocol/indexing';
+import type { IndexSettings } from '../../protocol/indexThread';
+import type { StoredIndex } from '../store/storedIndex';
+import { ChangeBatch } from './commit';
+import { embedChanges } from './embedding';
+import { prepareFiles } from './filePreparation';
+import { jobSummary, type IndexJob } from './indexJob';
+import { isBinaryPath } from './languages';
+import { DEFAULT_MAX_FILE_BYTES, PathFilter, isPathIgnored, layersFor, type ScannedFile } from './scanner';
+import type { RunOptions } from './searchIndex';
+
+/** Re-indexes the given files and drops the deleted ones (paths absolute or folder-relative). */
+export async function runUpdate(job: IndexJob, changed: readonly string[], deleted: readonly string[], options: RunOptions): Promise<IndexSummary> {
+  const started = performance.now();
+  const skipped = emptySkipCounts();
+  const plan = await planUpdate(job.settings, job.stored, changed, deleted, skipped);
+  const batch = new ChangeBatch(job);
+  for (const p of plan.remove) batch.add({ path: p, chunks: [] });
+  let indexedFiles = 0;
+  const prepared = await prepareFiles(job.stored, plan.read, skipped, job.settings.chunking);
+  for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal)) {
+    if (change.entry && !change.touchOnly) indexedFiles++;
+    batch.add(change);
+  }
+  await batch.commit();
+  return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped });
+}
+
+/**
+ * Decides, file by file, as a full scan would: a file that is gone, not a regular file, ignored, binary
+ * or too large is removed from the index; the others are read.
+ */
+async function planUpdate(settings: IndexSettings, stored: StoredIndex, changed: readonly string[], deleted: readonly string[], skipped: SkipCounts) {
+  const filter = new PathFilter(settings.scan ?? {});
+  const maxBytes = settings.scan?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const remove: string[] = [];
+  const read: ScannedFile[] = [];
+  let removedFiles = 0;
+  const drop = (rel: string) => {
+    const shard = stored.shardOf(rel);
+    if (shard.files.has(rel)) removedFiles++;
+    if (shard.files.has(rel) || shard.skipped.has(rel) || shard.records.some((r) => r.path === rel)) remove.push(rel);
+  };
+  for (const rel of deleted.map((p) => relativePath(settings.root, p))) if (rel) drop(rel);
+  for (const rel of new Set(changed.map((p) => relativePath(settings.root, p)))) {
+    if (!rel) continue;
+    const absPath = path.join(settings.root, rel);
+    const stat = await fs.lstat(absPath).catch(() => undefined);
+    if (!stat?.isFile()) {
+      drop(rel); // gone, a folder, or a symbolic link: not indexed, as in a full scan
+      continue;
+    }
+    const reason = filter.excluded(rel) || !filter.included(rel) || isPathIgnored(await layersFor(settings.root, rel), rel) ? 'ignored'
+      : isBinaryPath(rel) ? 'binary' : stat.size > maxBytes ? 'tooLarge' : undefined;
+    if (reason) {
+      skipped[reason]++;
+      drop(rel);
+    } else {
+      read.push({ path: rel, absPath, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+  }
+  return { remove, removedFiles, read };
+}
+
+/** A path inside the folder, relative with forward slashes; undefined for one outside it. */
+function relativePath(root: string, p: string): string | undefined {
+  const rel = (path.isAbsolute(p) ? path.relative(root, p) : path.normalize(p)).split(path.sep).join('/');
+  if (rel === '' || rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) return undefined;
+  return rel;
+}

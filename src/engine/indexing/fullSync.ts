@@ -1,0 +1,92 @@
+/** A full sync: scan the folder, plan what to read and what to remove, then read, embed and save in batches. */
+import type { IndexSummary, SkipCounts } from '../../protocol/indexing';
+import { CancelledError } from '../errors';
+import type { StoredIndex } from '../store/storedIndex';
+import { ChangeBatch } from './commit';
+import { EMBED_BATCH, embedChanges } from './embedding';
+import { prepareFiles } from './filePreparation';
+import { jobSummary, type IndexJob } from './indexJob';
+import { scanWorkspace, type ScannedFile } from './scanner';
+import type { RunOptions } from './searchIndex';
+
+/**
+ * Work is saved after this many new chunks: an interrupted first index keeps most of what it did, and
+ * chunks waiting to be saved (text, terms, vectors) stay a small part of memory.
+ */
+const COMMIT_CHUNKS = 10_000;
+
+/** What a sync must do: files to drop from the index, and files to read (new, or changed in size or time). */
+export interface SyncPlan {
+  remove: string[];
+  /** Indexed files among `remove` (the rest were skipped files or leftovers). */
+  removedFiles: number;
+  read: ScannedFile[];
+}
+
+/**
+ * Compares the scan with the catalog. Files remembered as skipped and still unchanged are counted in
+ * `skipped` without being read again.
+ */
+export function planSync(stored: StoredIndex, scanned: readonly ScannedFile[], skipped: SkipCounts): SyncPlan {
+  const present = new Set(scanned.map((f) => f.path));
+  const remove: string[] = [];
+  let removedFiles = 0;
+  for (const shard of stored.shards) {
+    for (const p of [...shard.files.keys(), ...shard.skipped.keys()]) {
+      if (present.has(p)) continue;
+      if (shard.files.has(p)) removedFiles++;
+      remove.push(p);
+    }
+    // Chunks without a catalog entry, left by an interrupted run: drop them if their file is gone (a present file is re-read).
+    for (const p of new Set(shard.records.map((r) => r.path))) {
+      if (!shard.files.has(p) && !present.has(p)) remove.push(p);
+    }
+  }
+  const read: ScannedFile[] = [];
+  for (const file of scanned) {
+    const shard = stored.shardOf(file.path);
+    const known = shard.files.get(file.path) ?? shard.skipped.get(file.path);
+    if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs) read.push(file);
+    else if (!shard.files.has(file.path)) skipped[shard.skipped.get(file.path)!.reason]++;
+  }
+  return { remove, removedFiles, read };
+}
+
+/** Brings the whole index up to date with the folder. A cancelled sync saves what it finished. */
+export async function runSync(job: IndexJob, options: RunOptions): Promise<IndexSummary> {
+  const started = performance.now();
+  const { stored } = job;
+  const report = options.onProgress ?? (() => undefined);
+  report({ phase: 'scanning', filesDone: 0, filesTotal: 0, chunks: stored.chunkCount });
+  const scan = await scanWorkspace(job.settings.root, { ...job.settings.scan, signal: options.signal });
+  const { skipped } = scan;
+  const plan = planSync(stored, scan.files, skipped);
+  const batch = new ChangeBatch(job);
+  for (const p of plan.remove) batch.add({ path: p, chunks: [] });
+
+  let indexedFiles = 0;
+  let filesDone = scan.files.length - plan.read.length;
+  const filesTotal = scan.files.length;
+  try {
+    for (let i = 0; i < plan.read.length; i += EMBED_BATCH) {
+      if (options.signal?.aborted) throw new CancelledError();
+      if (job.lock.lost) throw job.lock.lost; // no use embedding what cannot be saved
+      const files = plan.read.slice(i, i + EMBED_BATCH);
+      const prepared = await prepareFiles(stored, files, skipped, job.settings.chunking);
+      for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal)) {
+        if (change.entry && !change.touchOnly) indexedFiles++;
+        batch.add(change);
+      }
+      filesDone += files.length;
+      report({ phase: 'indexing', filesDone, filesTotal, chunks: stored.chunkCount + batch.pendingChunks });
+      if (batch.pendingChunks >= COMMIT_CHUNKS) await batch.commit();
+    }
+  } catch (err) {
+    if (err instanceof CancelledError) await batch.commit(); // what is done stays done
+    throw err;
+  }
+  report({ phase: 'saving', filesDone, filesTotal, chunks: stored.chunkCount + batch.pendingChunks });
+  await batch.commit();
+  report({ phase: 'done', filesDone, filesTotal, chunks: stored.chunkCount });
+  return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped });
+}

@@ -1,0 +1,51 @@
+import type { Postings } from '../retrieval/bm25';
+import { fnv1a } from '../text/hash';
+import type { Manifest } from './manifest';
+import { Shard } from './shard';
+import { shardDir } from './vectraShard';
+
+/**
+ * The index as it is on disk and in memory: its shards (a file belongs to the shard its path hashes to),
+ * the manifest they were saved under, and the vectors' dimension. Jobs change it; searches read it.
+ */
+export class StoredIndex {
+  /** When the index was last saved (ms since the epoch), if ever. */
+  updatedAt: number | undefined;
+
+  constructor(
+    readonly indexDir: string,
+    readonly shards: Shard[],
+    /** Undefined until the first save, and for an index that is being rebuilt. */
+    public manifest: Manifest | undefined,
+    /** Unknown until a remote embedder has answered once. */
+    readonly dimensions: number | undefined,
+  ) {}
+
+  /** Empty shards, nothing on disk yet. */
+  static empty(indexDir: string, shardCount: number, dimensions: number | undefined): StoredIndex {
+    const shards = Array.from({ length: shardCount }, (_, i) => Shard.empty(shardDir(indexDir, i), dimensions ?? 0));
+    return new StoredIndex(indexDir, shards, undefined, dimensions);
+  }
+
+  get fileCount(): number {
+    return this.shards.reduce((sum, s) => sum + s.files.size, 0);
+  }
+
+  get chunkCount(): number {
+    return this.shards.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  get postings(): Postings[] {
+    return this.shards.map((s) => s.postings);
+  }
+
+  shardOf(relPath: string): Shard {
+    return this.shards[fnv1a(relPath) % this.shards.length];
+  }
+
+  /** Puts a shard reloaded from disk in place of the one it was loaded for. */
+  replace(old: Shard, fresh: Shard): void {
+    const position = this.shards.indexOf(old);
+    if (position >= 0) this.shards[position] = fresh;
+  }
+}
