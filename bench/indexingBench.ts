@@ -16,7 +16,7 @@ import type { ScenarioArgs } from './scenarioTools';
 import type { BenchSection } from './types';
 
 /** Questions a developer might ask of this corpus; used for latency only. */
-const QUERIES = [
+export const QUERIES = [
   'how do I debounce a function', 'retry an observable with a delay', 'parse a date from a string', 'format a date as ISO',
   'how does the WebGL renderer handle shadow maps', 'load a texture from an image', 'retry failed HTTP requests', 'set a request timeout',
   'encode a protobuf message', 'grpc channel credentials', 'select elements with a CSS selector', 'deep clone an object',
@@ -31,7 +31,7 @@ const TARGETS = [10_000, 50_000];
 interface PackageChunks { name: string; chunks: number; files: string[] }
 
 /** Exact chunk counts per top-level package (chunking only), to select subsets of the wanted size. */
-async function chunksPerPackage(): Promise<PackageChunks[]> {
+export async function chunksPerPackage(): Promise<PackageChunks[]> {
   const scan = await scanWorkspace(CORPUS_ROOT);
   const byPackage = new Map<string, PackageChunks>();
   for (const file of scan.files) {
@@ -48,7 +48,7 @@ async function chunksPerPackage(): Promise<PackageChunks[]> {
 }
 
 /** Packages (largest first, then filling) whose chunks add up to about `target`. */
-function select(packages: PackageChunks[], target: number): { include: string[]; chunks: number; file: string } {
+export function select(packages: PackageChunks[], target: number): { include: string[]; chunks: number; file: string } {
   const chosen: PackageChunks[] = [];
   let total = 0;
   for (const pkg of [...packages].sort((a, b) => b.chunks - a.chunks)) {

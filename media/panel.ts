@@ -5,12 +5,12 @@ import { CitationSpans } from '../src/protocol/citationSpans';
 import { actionsFor, type UserAction } from '../src/protocol/errorCodes';
 import type { ErrorEvent, RagEvent } from '../src/protocol/events';
 import type { HostMessage, IndexView, Turn, WebviewMessage } from '../src/protocol/webview';
+import { connectHost } from './hostConnection';
 import { renderAnswer } from './markdown';
 import { sourceCard } from './sourceCard';
 
-declare function acquireVsCodeApi(): { postMessage(message: WebviewMessage): void };
-const vscode = acquireVsCodeApi();
-const post = (message: WebviewMessage) => vscode.postMessage(message);
+const host = connectHost(receive);
+const post = (message: WebviewMessage) => host.post(message);
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const conversation = $<HTMLDivElement>('conversation');
@@ -41,8 +41,7 @@ const views = new Map<number, TurnView>();
 let streamingTurn: number | undefined;
 let frameRequested = false;
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
-  const message = event.data;
+function receive(message: HostMessage): void {
   switch (message.type) {
     case 'restore':
       conversation.replaceChildren();
@@ -80,7 +79,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       input.focus();
       break;
   }
-});
+}
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -225,7 +224,7 @@ function errorBox(event: ErrorEvent): HTMLElement {
   message.textContent = event.code === 'cancelled' ? 'Stopped.' : event.message;
   box.append(message);
   const actions = element('div', 'error-actions');
-  for (const action of actionsFor(event.code)) {
+  for (const action of actionsFor(event.code).filter((a) => host.handles?.(a) ?? true)) {
     const button = element('button', 'secondary') as HTMLButtonElement;
     button.type = 'button';
     button.textContent = action.label;

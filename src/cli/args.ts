@@ -1,25 +1,30 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ANSWER_FLAGS, ANSWER_HELP, EMBEDDING_FLAGS, EMBEDDING_HELP, readProviderFlags, type ProviderFlags } from './providerOptions';
+import { SERVE_FLAGS, SERVE_HELP, readServeFlags, type ServeFlags } from './serve/serveFlags';
 import { UsageError } from './usageError';
 
 export { UsageError };
 
-export type Command = 'index' | 'search' | 'ask';
-export const COMMANDS: readonly Command[] = ['index', 'search', 'ask'];
+export type Command = 'index' | 'search' | 'ask' | 'mcp' | 'serve';
+export const COMMANDS: readonly Command[] = ['index', 'search', 'ask', 'mcp', 'serve'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-const COMMON: Options = {
+/** Flags of the long-running commands (mcp, serve): the folder and its index. */
+const FOLDER: Options = {
   workspace: { type: 'string' },
   'index-dir': { type: 'string' },
-  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
+
+const COMMON: Options = { ...FOLDER, json: { type: 'boolean' } };
 
 const OPTIONS: Record<Command, Options> = {
   index: { ...COMMON, ...EMBEDDING_FLAGS },
   search: { ...COMMON, ...EMBEDDING_FLAGS, k: { type: 'string' } },
   ask: { ...COMMON, ...EMBEDDING_FLAGS, ...ANSWER_FLAGS, k: { type: 'string' } },
+  mcp: { ...FOLDER, ...EMBEDDING_FLAGS },
+  serve: { ...FOLDER, ...EMBEDDING_FLAGS, ...ANSWER_FLAGS, k: { type: 'string' }, ...SERVE_FLAGS },
 };
 
 export interface ParsedCommand {
@@ -32,6 +37,8 @@ export interface ParsedCommand {
   k?: number;
   /** --provider, --model, --embeddings, --embed-model, --ollama-host, --base-url. */
   providers: ProviderFlags;
+  /** serve's --port, --host, --token. */
+  serve?: ServeFlags;
 }
 
 /** Parses `argv` (without node and the script); throws UsageError for anything it does not understand. */
@@ -58,7 +65,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | { com
     providers: readProviderFlags({}, command),
   };
   if (help) return result;
-  if (command === 'index') {
+  if (command === 'index' || command === 'mcp' || command === 'serve') {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, command);
   } else {
     if (positionals.length === 0 || positionals.join(' ').trim() === '') throw new UsageError('missing the question, e.g. "how does authentication work?"', command);
@@ -71,6 +78,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | { com
     result.k = k;
   }
   result.providers = readProviderFlags(values, command);
+  if (command === 'serve') result.serve = readServeFlags(values, command);
   return result;
 }
 
@@ -80,10 +88,12 @@ function cleanParseError(err: unknown): string {
   return message.split('. ')[0].replace(/\.$/, '');
 }
 
-const SHARED_HELP = `  --workspace DIR    folder to index and search (default: the current folder)
+const FOLDER_HELP = `  --workspace DIR    folder to index and search (default: the current folder)
   --index-dir DIR    where the index is kept (default: a cache folder outside the workspace)
-  --json             machine-readable output
   -h, --help         show this help`;
+
+const SHARED_HELP = `${FOLDER_HELP}
+  --json             machine-readable output`;
 
 export const HELP: Record<Command | 'main', string> = {
   main: `workspace-rag: index a folder and ask questions about it, with sources and citations.
@@ -92,6 +102,8 @@ Usage:
   workspace-rag index  [options]              index (or update the index of) a folder
   workspace-rag search "QUESTION" [options]   show the passages that answer a question
   workspace-rag ask    "QUESTION" [options]   stream an answer with citations
+  workspace-rag mcp    [options]              serve the index to agents over MCP (stdio)
+  workspace-rag serve  [options]              serve answers, search and a web page over HTTP
 
 Run 'workspace-rag COMMAND --help' for a command's options.`,
   index: `Usage: workspace-rag index [options]
@@ -122,4 +134,24 @@ else answers offline by quoting the most relevant lines. The provider and model 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OLLAMA_HOST.
 
 Exit code 1 when the answer ended in an error, 2 for a usage error, 130 when interrupted.`,
+  mcp: `Usage: workspace-rag mcp [options]
+
+Runs a Model Context Protocol server on stdin/stdout for agents (Claude Code, Cursor, VS Code).
+Tools: search (passages with path, lines, score, text), index_status, reindex. The cached index opens
+at once, is brought up to date in the background and kept fresh by watching the folder.
+Only protocol messages go to stdout; logs go to stderr.
+
+${EMBEDDING_HELP}
+${FOLDER_HELP}`,
+  serve: `Usage: workspace-rag serve [options]
+
+Serves the index over HTTP: POST /v1/ask (the answer as Server-Sent Events), POST /v1/search,
+POST /v1/index (progress as Server-Sent Events), GET /v1/health, and the ask page at /.
+The index is brought up to date in the background and kept fresh by watching the folder.
+
+${SERVE_HELP}
+${ANSWER_HELP}
+  --k N              passages retrieved (default 8)
+${EMBEDDING_HELP}
+${FOLDER_HELP}`,
 };

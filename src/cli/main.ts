@@ -4,6 +4,7 @@ import type { IndexSummary } from '../protocol/indexing';
 import { CancelledError } from '../engine/errors';
 import { sourceSnippets } from '../engine/passages/snippet';
 import { AnswerSession } from '../engine/session/answerSession';
+import { divertStdout } from './mcp/stdoutGuard';
 import { HELP, UsageError, parseCommandLine, type ParsedCommand } from './args';
 import { defaultIndexDir } from './paths';
 import { progressLine } from './progress';
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP[parsed.command] + '\n');
     return EXIT.ok;
   }
+  if (parsed.command === 'mcp') divertStdout(); // from here on, stdout carries only the protocol
   try {
     const workspace = await resolveWorkspace(parsed);
     const indexDir = path.resolve(parsed.indexDir ?? defaultIndexDir(workspace));
@@ -43,6 +45,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runSearch(parsed, workspace, indexDir);
       case 'ask':
         return await runAsk(parsed, workspace, indexDir);
+      // The servers' libraries (the MCP SDK, zod, the watcher) load only for the commands that use them.
+      case 'mcp':
+        return await (await import('./mcp/runMcp')).runMcp(openSession(parsed, workspace, indexDir), { workspace, indexDir });
+      case 'serve':
+        return await (await import('./serve/runServe')).runServe(openSession(parsed, workspace, indexDir), parsed.serve!, { workspace, indexDir });
     }
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(err);

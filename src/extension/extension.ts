@@ -7,6 +7,7 @@ import { reindex } from './indexJobs';
 import { OpenAIKey } from './openaiKey';
 import { PANEL_VIEW_ID, PanelProvider } from './panelProvider';
 import { readSettings, SECTION, sessionConfig } from './settings';
+import { registerSearchTool } from './searchTool';
 import { IndexStatusBar } from './statusBar';
 
 /** What the extension exposes to its own extension-host tests. */
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Worksp
     context.secrets.onDidChange(() => void refreshQuietly()),
   );
   registerChatParticipant(context, session);
+  context.subscriptions.push(registerSearchTool(session));
   registerCommands(context, { session, openaiKey, panel, log });
 
   if (readSettings().indexOnStartup && session.state.folders.length > 0) {

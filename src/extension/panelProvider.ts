@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { AnswerSession } from '../engine/session/answerSession';
 import type { Turn as HistoryTurn } from '../engine/prompt';
 import type { RagEvent } from '../protocol/events';
+import { panelPageHtml } from '../protocol/panelPage';
 import { indexView, type HostMessage, type Turn, type WebviewMessage } from '../protocol/webview';
 import { runAction } from './actions';
 import { openSource } from './openSource';
@@ -153,35 +154,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'panel.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
     const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Workspace RAG</title>
-</head>
-<body>
-<header>
-  <div id="index-state" aria-live="polite">Opening the index…</div>
-  <div id="model"></div>
-</header>
-<main id="conversation" aria-label="Conversation">
-  <div id="empty">Ask about this workspace. Sources appear first; click a card or a <span class="cite">1</span> citation to open the file at its lines.</div>
-</main>
-<form id="ask-form">
-  <textarea id="question" rows="3" placeholder="Ask a question about this workspace" aria-label="Question"></textarea>
-  <div class="buttons">
-    <span class="hint">Enter to ask · Shift+Enter new line · Esc to stop</span>
-    <button type="button" id="clear" class="secondary" title="Start a new conversation">Clear</button>
-    <button type="button" id="stop" class="secondary" hidden>Stop</button>
-    <button type="submit" id="ask" class="primary">Ask</button>
-  </div>
-</form>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return panelPageHtml({
+      csp,
+      styles: `<link rel="stylesheet" href="${style}">`,
+      script: `<script nonce="${nonce}" src="${script}"></script>`,
+    });
   }
 }
 
