@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../engine/errors';
-import { DEFAULT_PASSAGE_TOKENS, formatPassages } from '../engine/passages';
+import { DEFAULT_PASSAGE_TOKENS, formatPassages } from '../engine/passages/agentPassages';
 import { DEFAULT_SOURCES } from '../engine/indexing/searchIndex';
 import { MAX_SOURCES, type AnswerSession } from '../engine/session/answerSession';
 import { partialIndexNotice, waitForIndex, type IndexWait } from '../engine/session/waitForIndex';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CancelledError } from '../../src/engine/errors';
 import type { SearchIndex } from '../../src/engine/indexing/searchIndex';
-import { formatPassages } from '../../src/engine/passages';
+import { formatPassages } from '../../src/engine/passages/agentPassages';
 import { partialIndexNotice, waitForIndex } from '../../src/engine/session/waitForIndex';
 import { countTokens } from '../../src/engine/tokens';
 import type { IndexProgress, IndexSummary } from '../../src/protocol/indexing';

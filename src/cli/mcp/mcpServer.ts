@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_SOURCES } from '../../engine/indexing/searchIndex';
 import { MAX_SOURCES, type AnswerSession } from '../../engine/session/answerSession';
 import { SEARCH_INDEX_WAIT_MS, partialIndexNotice, waitForIndex } from '../../engine/session/waitForIndex';
-import { formatPassages } from '../../engine/passages';
+import { formatPassages } from '../../engine/passages/agentPassages';
 import type { IndexProgress } from '../../protocol/indexing';
 import { describeProgress } from '../../protocol/webview';
 import { failureText, passageView, statusView } from '../surfaceViews';

@@ -1,5 +1,5 @@
-import type { Source } from '../protocol/events';
-import { countTokens, truncateToTokens } from './tokens';
+import type { Source } from '../../protocol/events';
+import { countTokens, truncateToTokens } from '../tokens';
 
 /**
  * Tokens a list of passages may take when a surface gives no budget: eight passages of about 600 tokens,
