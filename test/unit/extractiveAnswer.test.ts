@@ -123,6 +123,18 @@ describe('extractiveAnswer', () => {
     assert.deepEqual(passages(such).map((p) => p.path), ['docs/limits.md']);
   });
 
+  it('never leads with a line that only repeats the question (a README showing it as an example)', () => {
+    const readme = ranked('README.md', ['# Quick start', '', '```sh', 'npm run ask -- "what happens when the model stops sending tokens?"', '```'], 1);
+    const engine = ranked('src/engine/streamingRag.ts', [
+      '// When the model stops sending tokens for generationTimeout, the stream ends with generation_timeout.',
+      'throw new RagError(\'generation_timeout\', `The model stopped sending tokens for ${seconds}.`);',
+    ], 0.6, 150);
+    const answer = extractiveAnswer('what happens when the model stops sending tokens?', [readme, engine], 'N');
+    const [lead] = passages(answer);
+    assert.equal(lead.path, 'src/engine/streamingRag.ts', answer);
+    assert.ok(!answer.includes('npm run ask'), 'the echo is not quoted');
+  });
+
   it('adds at most two supporting passages, best first, and none far below the lead', () => {
     const many = Array.from({ length: 6 }, (_, i) => ranked(`docs/cache${i}.md`, [`The cache size limit is set by maxEntries in part ${i}.`], 1 - i * 0.05));
     const answer = extractiveAnswer('cache size limit', many, 'N');

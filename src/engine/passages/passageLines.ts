@@ -1,7 +1,7 @@
 import type { Source } from '../../protocol/events';
 import { isMarkdownLike, languageOf } from '../indexing/languages';
 import { isMarkdownHeading, stripMarkdownNoise } from '../text/markdownNoise';
-import { matchWords, type QuestionTerms, type WordMatch } from '../text/wordMatches';
+import { matchWords, repeatsQuestion, type QuestionTerms, type WordMatch } from '../text/wordMatches';
 
 /** One line of a source as a snippet or the offline answer shows it, with the question's words found in it. */
 export interface PassageLine {
@@ -47,7 +47,7 @@ export function passageLines(source: Source, question: QuestionTerms): PassageLi
     const text = code ? raw.trimEnd() : markdown ? stripMarkdownNoise(raw) : raw.trim();
     if (text.trim() === '') return;
     const heading = markdown && !code && isMarkdownHeading(raw);
-    const matches = PUNCTUATION_ONLY.test(text) ? [] : matchWords(text, question);
+    const matches = PUNCTUATION_ONLY.test(text) || repeatsQuestion(text, question) ? [] : matchWords(text, question);
     lines.push({ lineNumber, text, matches, code, language: fence ? fence.language : code ? language : '', heading });
   });
   return lines;

@@ -10,6 +10,8 @@ import { terms } from './terms';
 export interface QuestionTerms {
   terms: Set<string>;
   words: Set<string>;
+  /** The question's words in order, lowercased and space-separated: how a line that repeats the question is recognised. */
+  echo: string;
 }
 
 /** One matched word, or one matched part of an identifier: `[start, end)` in the line. */
@@ -47,7 +49,25 @@ export function questionTerms(question: string): QuestionTerms {
     for (const part of parts(word)) words.add(part.text.toLowerCase());
     for (const term of terms(word)) wanted.add(term);
   }
-  return { terms: wanted, words };
+  return { terms: wanted, words, echo: normalized(question) };
+}
+
+/**
+ * A question of this many words or more, found word for word in a line, is being shown, not answered
+ * there; a shorter one ("cache size limit") is a phrase an answering line naturally contains.
+ */
+const MIN_ECHO_WORDS = 5;
+
+/**
+ * Whether `line` repeats the whole question (a README that shows the question as an example, a test
+ * that asks it): such a line holds every word of the question and answers none of it.
+ */
+export function repeatsQuestion(line: string, question: QuestionTerms): boolean {
+  return question.echo.split(' ').length >= MIN_ECHO_WORDS && normalized(line).includes(question.echo);
+}
+
+function normalized(text: string): string {
+  return [...text.matchAll(WORD)].map(([word]) => word.toLowerCase()).join(' ');
 }
 
 /** The matches of the question's terms in one line, in order, not overlapping. */
