@@ -16,7 +16,8 @@ import { normalizeInPlace, type Embedder } from './embedder';
 import { classifyContent } from './fileContent';
 import { isBinaryPath } from './languages';
 import { OfflineEmbedder, headerOf } from './offlineEmbedder';
-import { DEFAULT_MAX_FILE_BYTES, PathFilter, isPathIgnored, layersFor, scanWorkspace, type ScanOptions, type ScannedFile } from './scanner';
+import { DEFAULT_MAX_FILE_BYTES, PathFilter, ignoredBecause, scanWorkspace, type ScanOptions, type ScannedFile } from './scanner';
+import { redactSecrets } from './redact';
 import { emptySkipCounts, type IndexProgress, type IndexState, type IndexSummary, type SkipCounts } from '../../protocol/indexing';
 
 export type { IndexProgress, IndexSummary };
@@ -73,6 +74,8 @@ export class WorkspaceIndex implements SearchIndex {
   private job: Promise<unknown> = Promise.resolve();
   private runningSync: Promise<IndexSummary> | undefined;
   private updatedAt: number | undefined;
+  /** Secret files the last full scan left out; unknown until one has run. */
+  private secretFilesSkipped: number | undefined;
   private readonly embedder: Embedder;
   private readonly shardCount: number;
 
@@ -106,7 +109,15 @@ export class WorkspaceIndex implements SearchIndex {
   }
 
   get state(): IndexState {
-    return { files: this.fileCount, chunks: this.chunkCount, lastUpdated: this.updatedAt, embedder: this.embedderInfo };
+    const secrets = this.secretFilesSkipped === undefined ? undefined : { skippedFiles: this.secretFilesSkipped, redactedValues: this.redactedValues };
+    return { files: this.fileCount, chunks: this.chunkCount, lastUpdated: this.updatedAt, embedder: this.embedderInfo, secrets };
+  }
+
+  /** Secret values redacted in the stored text, from the catalog. */
+  get redactedValues(): number {
+    let total = 0;
+    for (const shard of this.shards) for (const entry of shard.files.values()) total += entry.redacted ?? 0;
+    return total;
   }
 
   /** Waits for the queued jobs; nothing else is held open in-process. */
@@ -230,6 +241,8 @@ export class WorkspaceIndex implements SearchIndex {
     report({ phase: 'scanning', filesDone: 0, filesTotal: 0, chunks: this.chunkCount });
     const dimensions = await this.ensureDimensions(options.signal);
     const scan = await scanWorkspace(this.options.root, { ...this.options.scan, signal: options.signal });
+    for (const warning of scan.warnings) this.options.onWarning?.(warning);
+    this.secretFilesSkipped = scan.skipped.secret;
     const present = new Set(scan.files.map((f) => f.path));
     const skipped = scan.skipped;
     const batch = this.newBatch(dimensions);
@@ -256,12 +269,13 @@ export class WorkspaceIndex implements SearchIndex {
     }
 
     let indexedFiles = 0;
+    const tally = { redacted: 0 };
     let filesDone = scan.files.length - toRead.length;
     try {
       for (let i = 0; i < toRead.length; i += EMBED_BATCH) {
         if (options.signal?.aborted) throw new CancelledError();
         const files = toRead.slice(i, i + EMBED_BATCH);
-        for (const change of await this.embedChanges(await this.prepareFiles(files, skipped), dimensions, options.signal)) {
+        for (const change of await this.embedChanges(await this.prepareFiles(files, skipped, tally), dimensions, options.signal)) {
           if (change.entry && !change.touchOnly) indexedFiles++;
           batch.add(change);
         }
@@ -276,7 +290,7 @@ export class WorkspaceIndex implements SearchIndex {
     report({ phase: 'saving', filesDone, filesTotal: scan.files.length, chunks: this.chunkCount + batch.pendingChunks });
     await batch.commit();
     report({ phase: 'done', filesDone, filesTotal: scan.files.length, chunks: this.chunkCount });
-    return this.summary(started, indexedFiles, removedFiles, skipped, dimensions);
+    return this.summary(started, indexedFiles, removedFiles, skipped, tally.redacted, dimensions);
   }
 
   private async runUpdate(changed: readonly string[], deleted: readonly string[], options: RunOptions): Promise<IndexSummary> {
@@ -302,26 +316,28 @@ export class WorkspaceIndex implements SearchIndex {
         remove(rel); // gone, a folder, or a symbolic link: not indexed, as in a full scan
         continue;
       }
-      const reason = filter.excluded(rel) || !filter.included(rel) || isPathIgnored(await layersFor(this.options.root, rel), rel) ? 'ignored'
-        : isBinaryPath(rel) ? 'binary' : stat.size > maxBytes ? 'tooLarge' : undefined;
+      const reason = filter.excluded(rel) || !filter.included(rel) ? 'ignored' : await ignoredBecause(this.options.root, rel)
+        ?? (isBinaryPath(rel) ? 'binary' : stat.size > maxBytes ? 'tooLarge' : undefined);
       if (reason) {
         skipped[reason]++;
+        if (reason === 'unreadable') this.options.onWarning?.(`Left out ${rel}: an ignore file above it cannot be read.`);
         remove(rel);
       } else {
         files.push({ path: rel, absPath, size: stat.size, mtimeMs: stat.mtimeMs });
       }
     }
     let indexedFiles = 0;
-    for (const change of await this.embedChanges(await this.prepareFiles(files, skipped), dimensions, options.signal)) {
+    const tally = { redacted: 0 };
+    for (const change of await this.embedChanges(await this.prepareFiles(files, skipped, tally), dimensions, options.signal)) {
       if (change.entry && !change.touchOnly) indexedFiles++;
       batch.add(change);
     }
     await batch.commit();
-    return this.summary(started, indexedFiles, removedFiles, skipped, dimensions);
+    return this.summary(started, indexedFiles, removedFiles, skipped, tally.redacted, dimensions);
   }
 
   /** Reads and chunks files: unreadable ones are counted, binary and minified ones remembered as skipped, unchanged content only touched. */
-  private async prepareFiles(files: readonly ScannedFile[], skipped: SkipCounts): Promise<PreparedChange[]> {
+  private async prepareFiles(files: readonly ScannedFile[], skipped: SkipCounts, tally: { redacted: number }): Promise<PreparedChange[]> {
     const results: PreparedChange[] = [];
     await forEachLimited(files, READ_CONCURRENCY, async (file) => {
       let bytes: Buffer;
@@ -343,14 +359,16 @@ export class WorkspaceIndex implements SearchIndex {
         results.push({ path: file.path, touchOnly: true, entry: { ...previous, size: file.size, mtimeMs: file.mtimeMs }, pending: [] });
         return;
       }
-      const chunks = chunkFile(file.path, verdict.text, this.options.chunking);
+      const redacted = redactSecrets(file.path, verdict.text);
+      tally.redacted += redacted.count;
+      const chunks = chunkFile(file.path, redacted.text, this.options.chunking);
       const pending = chunks.map((chunk) => {
         const text = embeddingText(chunk);
         const { path: p, startLine, endLine, language, hash: chunkHash, text: body, context } = chunk;
         const record: ChunkRecord = { id: chunkId(p, startLine, chunkHash), path: p, startLine, endLine, language, hash: chunkHash, text: body, context };
         return { record, text, terms: terms(text), headerTerms: terms(headerOf(text)) };
       });
-      results.push({ path: file.path, entry: { size: file.size, mtimeMs: file.mtimeMs, hash, chunks: chunks.length }, pending });
+      results.push({ path: file.path, entry: { size: file.size, mtimeMs: file.mtimeMs, hash, chunks: chunks.length, redacted: redacted.count }, pending });
     });
     return results;
   }
@@ -396,9 +414,9 @@ export class WorkspaceIndex implements SearchIndex {
     this.updatedAt = Date.now();
   }
 
-  private summary(started: number, indexedFiles: number, removedFiles: number, skipped: SkipCounts, dimensions: number): IndexSummary {
+  private summary(started: number, indexedFiles: number, removedFiles: number, skipped: SkipCounts, redacted: number, dimensions: number): IndexSummary {
     return {
-      files: this.fileCount, chunks: this.chunkCount, indexedFiles, removedFiles, skipped,
+      files: this.fileCount, chunks: this.chunkCount, indexedFiles, removedFiles, skipped, redacted,
       ms: Math.round(performance.now() - started), embedder: this.embedder.id, dimensions,
     };
   }
