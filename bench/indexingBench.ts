@@ -4,6 +4,7 @@
  * process: ours in plain node on the built product, the baseline through tsx. Run alone: `node --import tsx bench/indexingBench.ts [--json]` (after `npm run build`).
  */
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -62,9 +63,25 @@ function select(packages: PackageChunks[], target: number): { include: string[];
 
 /** Our scenarios, bundled to plain JavaScript so their processes carry no TypeScript loader: the memory measured is the product's. */
 const OURS_SCRIPT = path.join(CORPUS_DIR, 'oursScenarios.js');
+/** The product's index thread with secret redaction taken out, to measure what redaction costs. */
+const NO_REDACTION_WORKER = path.join(CORPUS_DIR, 'indexWorkerNoRedaction.js');
 
 function buildOursScript(): void {
   buildSync({ entryPoints: [path.join(__dirname, 'oursScenarios.ts')], outfile: OURS_SCRIPT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  const [worker, redact] = ['../src/engine/indexing/worker/indexWorker.ts', '../src/engine/indexing/redact.ts'].map((p) => path.join(__dirname, p));
+  buildSync({
+    entryPoints: [worker], outfile: NO_REDACTION_WORKER, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
+    external: ['@huggingface/transformers'], // as in esbuild.mjs: vectra's optional local-model loader is never used
+    plugins: [{
+      name: 'no-redaction',
+      setup(build) {
+        build.onLoad({ filter: /redact\.ts$/ }, (args) => (args.path === redact
+          ? { contents: 'export function redactSecrets(_path: string, text: string) { return { text, count: 0 }; }', loader: 'ts' } : undefined));
+      },
+    }],
+  });  // Vectra's protobuf codec reads its schema from beside the bundle, as in dist/.
+  mkdirSync(path.join(CORPUS_DIR, 'schemas'), { recursive: true });
+  copyFileSync(path.join(path.dirname(require.resolve('vectra')), 'codecs/schemas/index.proto'), path.join(CORPUS_DIR, 'schemas/index.proto'));
 }
 
 function run(name: string, args: ScenarioArgs): Record<string, number> {
@@ -104,12 +121,18 @@ export async function runIndexingBench(log: (line: string) => void = (l) => proc
       const baseQuery = run('baselineQuery', args(naive));
       let update: Record<string, number> | undefined;
       let baseUpdate: Record<string, number> | undefined;
+      let redaction: { without: Record<string, number>; with: Record<string, number> } | undefined;
       if (target === 50_000) {
         log(`${target}: one-file updates (${file})…`);
         update = run('oursUpdate', args(ours));
         baseUpdate = run('baselineUpdate', args(naive));
+        // Back to back under the same conditions: the same build without secret redaction, then with it.
+        log(`${target}: full index without, then with secret redaction…`);
+        const without = run('oursBuild', { ...args(path.join(work, 'no-redaction')), workerScript: NO_REDACTION_WORKER });
+        const withRedaction = run('oursBuild', args(path.join(work, 'redaction')));
+        redaction = { without, with: withRedaction };
       }
-      data[`chunks${target}`] = { selected: include, file, ours: { build, query, update }, vectra: { build: baseBuild, query: baseQuery, update: baseUpdate } };
+      data[`chunks${target}`] = { selected: include, file, ours: { build, query, update, redaction }, vectra: { build: baseBuild, query: baseQuery, update: baseUpdate } };
       const n = build.chunks;
       rows.push(
         [`full index, ${n} chunks (s)`, (build.ms / 1000).toFixed(1), (baseBuild.ms / 1000).toFixed(1), ratio(baseBuild.ms, build.ms)],
@@ -123,14 +146,20 @@ export async function runIndexingBench(log: (line: string) => void = (l) => proc
       if (update && baseUpdate) {
         rows.push([`one-file update persisted, ${update.chunks} chunks (ms, median / p95)`, `${update.median} / ${update.p95}`, `${baseUpdate.median} / ${baseUpdate.p95}`, ratio(baseUpdate.median, update.median)]);
       }
+      if (redaction) {
+        const cost = (redaction.with.ms / redaction.without.ms - 1) * 100;
+        rows.push([`full index without / with secret redaction, ${n} chunks (s; ${redaction.with.redacted} values redacted)`,
+          `${(redaction.without.ms / 1000).toFixed(1)} / ${(redaction.with.ms / 1000).toFixed(1)} (${cost >= 0 ? '+' : ''}${cost.toFixed(1)}%)`, '', '']);
+      }
     }
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
-  const fifty = data.chunks50000 as { ours: { build: Record<string, number>; query: Record<string, number>; update: Record<string, number> } };
+  const fifty = data.chunks50000 as { ours: { build: Record<string, number>; query: Record<string, number>; update: Record<string, number>; redaction: Record<'with' | 'without', Record<string, number>> } };
   const notes = [
     `targets at 50,000 chunks: index < 60 s (${(fifty.ours.build.ms / 1000).toFixed(1)} s), update < 300 ms (${fifty.ours.update.median} ms), `
-      + `retrieval p50 < 30 ms (${fifty.ours.query.p50} ms), RSS < 500 MB (${fifty.ours.build.peakRssMb} MB)`,
+      + `retrieval p50 < 30 ms (${fifty.ours.query.p50} ms), RSS < 500 MB (${fifty.ours.build.peakRssMb} MB), `
+      + `secret redaction < 10% of indexing (${((fifty.ours.redaction.with.ms / fifty.ours.redaction.without.ms - 1) * 100).toFixed(1)}%)`,
     `corpus: ${data.corpusFiles} files of pinned npm packages in bench/.corpus; ${data.cpus} CPUs; Node ${data.node}; offline embedder`,
   ];
   return { title: 'Indexing and retrieval (ours vs naive Vectra)', columns: ['measure', 'ours', 'naive Vectra', 'ratio'], rows, data, notes };

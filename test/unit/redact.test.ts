@@ -23,6 +23,7 @@ describe('redactSecrets', () => {
       ['slack-token', `xoxb-${random(11, '0123456789')}-${random(24)}`],
       ['stripe-key', `sk_live_${random(24)}`],
       ['stripe-key', `rk_test_${random(24)}`],
+      ['stripe-key', `whsec_${random(32)}==`],
       ['anthropic-key', `sk-ant-api03-${random(80)}`],
       ['api-key', `sk-proj-${random(48)}`],
       ['npm-token', `npm_${random(36)}`],

@@ -22,7 +22,7 @@ const MAX_VALUE_LENGTH = 512;
 /** Languages where an unquoted value after `=` or `:` is an expression or a type, never a literal secret. */
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|go|rs|java|kts?|scala|cs|fs|rb|php|swift|dart|lua|c|cc|cpp|h|hpp|m|vue|svelte)$/i;
 
-/** Characters of tokens, keys and names: letters, digits, `_ - + / . ~` (and `=` padding at the end of a value). */
+/** Characters of tokens, keys and names: letters, digits and `_ - + / . ~`. A token's own pattern says where it ends. */
 const WORD = new Uint8Array(128);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/.~') WORD[ch.charCodeAt(0)] = 1;
 
@@ -75,7 +75,7 @@ function findWords(text: string, unquotedValues: boolean, findings: Finding[]): 
     }
     const start = i;
     while (++i < n && (code = text.charCodeAt(i)) < 128 && WORD[code] === 1);
-    if (i - start >= MIN_TOKEN_LENGTH) findToken(text, start, i, findings);
+    if (i - start >= MIN_TOKEN_LENGTH) findToken(text, start, findings);
     if (i < n && mayAssign(code)) {
       const valueAt = assignedValueStart(text, i);
       if (valueAt >= 0) findNamedValue(text, text.slice(start, i), valueAt, unquotedValues, findings);
@@ -83,12 +83,12 @@ function findWords(text: string, unquotedValues: boolean, findings: Finding[]): 
   }
 }
 
-function findToken(text: string, start: number, end: number, findings: Finding[]): void {
+function findToken(text: string, start: number, findings: Finding[]): void {
   for (const rule of RULES_BY_FIRST.get(text.charCodeAt(start)) ?? []) {
     if (!rule.prefixes.some((prefix) => text.startsWith(prefix, start))) continue;
     rule.pattern.lastIndex = start;
     const match = rule.pattern.exec(text);
-    if (!match || start + match[0].length > end + 1 || (rule.accept && !rule.accept(match[0]))) continue;
+    if (!match || (rule.accept && !rule.accept(match[0]))) continue;
     findings.push({ start, end: start + match[0].length, id: rule.id });
     return;
   }
