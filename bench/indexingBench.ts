@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { chunkFile } from '../src/engine/indexing/chunker';
 import { classifyContent } from '../src/engine/indexing/fileContent';
 import { scanWorkspace } from '../src/engine/indexing/scanner';
-import { buildSync } from 'esbuild';
+import { build, buildSync } from 'esbuild';
 import { CORPUS_DIR, CORPUS_ROOT, ensureCorpus } from './corpus';
 import type { ScenarioArgs } from './scenarioTools';
 import type { BenchSection } from './types';
@@ -63,23 +63,32 @@ function select(packages: PackageChunks[], target: number): { include: string[];
 
 /** Our scenarios, bundled to plain JavaScript so their processes carry no TypeScript loader: the memory measured is the product's. */
 const OURS_SCRIPT = path.join(CORPUS_DIR, 'oursScenarios.js');
-/** The product's index thread with secret redaction taken out, to measure what redaction costs. */
-const NO_REDACTION_WORKER = path.join(CORPUS_DIR, 'indexWorkerNoRedaction.js');
+/**
+ * The index thread built twice for the redaction measurement, the same way but for redaction: with it, and with
+ * `redactSecrets` replaced by one that returns the text unchanged.
+ */
+const REDACTION_WORKERS = { with: path.join(CORPUS_DIR, 'indexWorkerRedaction.js'), without: path.join(CORPUS_DIR, 'indexWorkerNoRedaction.js') };
 
 function buildOursScript(): void {
   buildSync({ entryPoints: [path.join(__dirname, 'oursScenarios.ts')], outfile: OURS_SCRIPT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+}
+
+async function buildRedactionWorkers(): Promise<void> {
   const [worker, redact] = ['../src/engine/indexing/worker/indexWorker.ts', '../src/engine/indexing/redact.ts'].map((p) => path.join(__dirname, p));
-  buildSync({
-    entryPoints: [worker], outfile: NO_REDACTION_WORKER, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
-    external: ['@huggingface/transformers'], // as in esbuild.mjs: vectra's optional local-model loader is never used
-    plugins: [{
-      name: 'no-redaction',
-      setup(build) {
-        build.onLoad({ filter: /redact\.ts$/ }, (args) => (args.path === redact
-          ? { contents: 'export function redactSecrets(_path: string, text: string) { return { text, count: 0 }; }', loader: 'ts' } : undefined));
-      },
-    }],
-  });  // Vectra's protobuf codec reads its schema from beside the bundle, as in dist/.
+  for (const [variant, outfile] of Object.entries(REDACTION_WORKERS)) {
+    await build({
+      entryPoints: [worker], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
+      external: ['@huggingface/transformers'], // as in esbuild.mjs: vectra's optional local-model loader is never used
+      plugins: variant === 'with' ? [] : [{
+        name: 'no-redaction',
+        setup(b) {
+          b.onLoad({ filter: /redact\.ts$/ }, (args) => (args.path === redact
+            ? { contents: 'export function redactSecrets(_path: string, text: string) { return { text, count: 0 }; }', loader: 'ts' } : undefined));
+        },
+      }],
+    });
+  }
+  // Vectra's protobuf codec reads its schema from beside the bundle, as in dist/.
   mkdirSync(path.join(CORPUS_DIR, 'schemas'), { recursive: true });
   copyFileSync(path.join(path.dirname(require.resolve('vectra')), 'codecs/schemas/index.proto'), path.join(CORPUS_DIR, 'schemas/index.proto'));
 }
@@ -100,6 +109,7 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 export async function runIndexingBench(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<BenchSection> {
   ensureCorpus();
   buildOursScript();
+  await buildRedactionWorkers();
   log('Counting chunks per corpus package…');
   const packages = await chunksPerPackage();
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'rag-bench-'));
@@ -128,8 +138,8 @@ export async function runIndexingBench(log: (line: string) => void = (l) => proc
         baseUpdate = run('baselineUpdate', args(naive));
         // Back to back under the same conditions: the same build without secret redaction, then with it.
         log(`${target}: full index without, then with secret redaction…`);
-        const without = run('oursBuild', { ...args(path.join(work, 'no-redaction')), workerScript: NO_REDACTION_WORKER });
-        const withRedaction = run('oursBuild', args(path.join(work, 'redaction')));
+        const without = run('oursBuild', { ...args(path.join(work, 'no-redaction')), workerScript: REDACTION_WORKERS.without });
+        const withRedaction = run('oursBuild', { ...args(path.join(work, 'redaction')), workerScript: REDACTION_WORKERS.with });
         redaction = { without, with: withRedaction };
       }
       data[`chunks${target}`] = { selected: include, file, ours: { build, query, update, redaction }, vectra: { build: baseBuild, query: baseQuery, update: baseUpdate } };
