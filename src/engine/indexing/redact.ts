@@ -39,8 +39,8 @@ for (const rule of TOKEN_RULES) {
  *
  * One pass over the characters finds words (for token shapes) and `name = value` pairs (for values under
  * secret-sounding names); private key blocks and URL credentials are found by their literal markers.
- * Regular expressions run only where a prefix or a name already matched: a rule per pass over the whole
- * text was several times slower (BENCHMARKS.md).
+ * Regular expressions run only where a prefix or a name already matched: one pass per rule over the whole
+ * text was slower (BENCHMARKS.md).
  */
 export function redactSecrets(filePath: string, text: string): Redacted {
   const findings: Finding[] = [];
