@@ -47,9 +47,9 @@ suite('Secrets in the workspace (installed extension)', () => {
   });
 
   test('@rag in Chat answers about the billing secrets without showing one', async () => {
-    const { text, response } = await askChat('@rag which stripe key, AWS access key and database password does billing use?');
+    const { text, renderings } = await askChat('@rag which stripe key, AWS access key and database password does billing use?');
     assert.match(text, /Fake LM answer: [1-9]\d* sources? in the prompt/);
-    assert.deepEqual(leaked(text + (await response.innerText())), []);
+    assert.deepEqual(leaked(renderings.join('\n')), []); // every rendering of the response, references included
   });
 
   test('no secret reached the model\'s prompts, the log, or any file of the profile (the index included)', async () => {
