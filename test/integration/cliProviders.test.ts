@@ -119,7 +119,7 @@ describe('workspace-rag ask with providers (dist/cli.js against Ollama NDJSON an
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, 'Answering with ollama · llama3.2\n');
     assert.ok(result.stdout.includes(TOKENS.join('')), result.stdout);
-    assert.match(result.stdout, /ollama · llama3\.2 · first token \d+ ms · \d+ ms/);
+    assert.match(result.stdout, /ollama · llama3\.2 · first token [\d.]+ m?s · [\d.]+ m?s/); // seconds past 1,000 ms (a busy machine)
   });
 
   it('for people: auto with nothing available says why, then answers offline', async () => {
