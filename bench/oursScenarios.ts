@@ -12,14 +12,14 @@ import { dirSize, editOnce, peakRssMb, percentile, round, runScenarioFromArgv, t
 const { IndexClient } = require(process.env.RAG_ENGINE!) as { IndexClient: typeof IndexClientType };
 
 runScenarioFromArgv({
-  async oursBuild({ root, include, dir }) {
+  async oursBuild({ root, include, dir, workerScript }) {
     await fs.rm(dir, { recursive: true, force: true });
     const started = performance.now();
-    const index = await IndexClient.open({ root, indexDir: dir, scan: { include } });
+    const index = await IndexClient.open({ root, indexDir: dir, scan: { include }, workerScript });
     const summary = await index.sync();
     const ms = performance.now() - started;
     await index.close();
-    return { ms: Math.round(ms), files: summary.files, chunks: summary.chunks, peakRssMb: peakRssMb(), diskBytes: await dirSize(dir) };
+    return { ms: Math.round(ms), files: summary.files, chunks: summary.chunks, redacted: summary.redacted, peakRssMb: peakRssMb(), diskBytes: await dirSize(dir) };
   },
 
   async oursQuery({ root, include, dir, queries }) {

@@ -8,6 +8,8 @@ export interface ScenarioArgs {
   dir: string;
   queries?: string[];
   file?: string;
+  /** Another build of the index thread (the benchmark's variant without secret redaction). */
+  workerScript?: string;
 }
 
 export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);

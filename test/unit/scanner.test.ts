@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { isPathIgnored, layersFor, scanWorkspace } from '../../src/engine/indexing/scanner';
+import { ignoredBecause, scanWorkspace } from '../../src/engine/indexing/scanner';
 import { makeWorkspace } from '../helpers/workspace';
 
 async function scannedPaths(root: string, options = {}): Promise<string[]> {
@@ -67,7 +67,49 @@ describe('scanWorkspace', () => {
   it('decides a single changed file exactly as a full scan does', async () => {
     const root = await makeWorkspace({ '.gitignore': 'out/\n', 'pkg/.gitignore': '*.tmp\n', 'pkg/a.tmp': 'x', 'pkg/b.ts': 'x', 'out/c.ts': 'x' });
     for (const [file, ignored] of [['pkg/a.tmp', true], ['pkg/b.ts', false], ['out/c.ts', true], ['node_modules/x/y.js', true]] as const) {
-      assert.equal(isPathIgnored(await layersFor(root, file), file), ignored, file);
+      assert.equal(await ignoredBecause(root, file), ignored ? 'ignored' : undefined, file);
     }
+  });
+  it('leaves secret files out by default and counts them, but not examples, public keys or source code of those names', async () => {
+    const root = await makeWorkspace({
+      '.env': 'A=1', '.env.production': 'A=1', '.env.example': 'A=', 'config/.env.local': 'A=1', 'id_rsa': 'k', 'id_rsa.pub': 'ssh-rsa AAAA',
+      'id_ed25519': 'k', 'deploy.pem': 'k', 'tls/server.key': 'k', 'store.p12': 'k', 'store.jks': 'k', '.npmrc': 'x', '.netrc': 'x',
+      '.git-credentials': 'x', '.aws/credentials': 'x', 'home/.ssh/config': 'x', '.kube/config': 'x', 'kubeconfig': 'x',
+      'infra/terraform.tfstate': '{}', 'infra/terraform.tfstate.backup': '{}', 'secrets.yaml': 'x', 'credentials.json': '{}',
+      'src/secrets.ts': 'code', 'src/credentials.ts': 'code', 'credentials/helper.ts': 'code', 'src/app.ts': 'code',
+    });
+    const result = await scanWorkspace(root);
+    assert.deepEqual(result.files.map((f) => f.path), ['.env.example', 'credentials/helper.ts', 'id_rsa.pub', 'src/app.ts', 'src/credentials.ts', 'src/secrets.ts']);
+    assert.equal(result.skipped.secret, 20);
+    assert.equal(result.skipped.ignored, 0);
+  });
+
+  it('re-includes a secret file only through a .ragignore `!pattern`, not a .gitignore one', async () => {
+    const root = await makeWorkspace({ '.ragignore': '!.env\n', 'sub/.gitignore': '!.env.local\n', '.env': 'A=1', 'sub/.env.local': 'A=1', 'deploy.pem': 'k' });
+    const result = await scanWorkspace(root);
+    assert.deepEqual(result.files.map((f) => f.path), ['.env', '.ragignore', 'sub/.gitignore']);
+    assert.equal(result.skipped.secret, 2);
+    assert.equal(await ignoredBecause(root, '.env'), undefined);
+    assert.equal(await ignoredBecause(root, 'sub/.env.local'), 'secret');
+  });
+
+  it('leaves out, with a warning, a folder whose ignore file exists but cannot be read', async () => {
+    // Tests run as root, so no permission bit makes a file unreadable: a folder in the ignore file's place cannot be read as one.
+    const root = await makeWorkspace({ 'src/a.ts': 'a', 'private/.gitignore/x': 'x', 'private/token.txt': 'secret', 'private/deeper/b.ts': 'b' });
+    const result = await scanWorkspace(root);
+    assert.deepEqual(result.files.map((f) => f.path), ['src/a.ts']);
+    assert.equal(result.skipped.unreadable, 1);
+    assert.match(result.warnings.join('\n'), /private\/\.gitignore.*cannot be read/);
+    assert.equal(await ignoredBecause(root, 'private/token.txt'), 'unreadable');
+    assert.equal(await ignoredBecause(root, 'private/deeper/b.ts'), 'unreadable');
+    assert.equal(await ignoredBecause(root, 'src/a.ts'), undefined);
+  });
+
+  it('treats a broken symbolic link in an ignore file\'s place as unreadable too', async () => {
+    const root = await makeWorkspace({ 'src/a.ts': 'a', 'keys/token.txt': 'secret' });
+    await fs.symlink(path.join(root, 'missing'), path.join(root, 'keys', '.ragignore'));
+    const result = await scanWorkspace(root);
+    assert.deepEqual(result.files.map((f) => f.path), ['src/a.ts']);
+    assert.equal(await ignoredBecause(root, 'keys/token.txt'), 'unreadable');
   });
 });

@@ -10,6 +10,7 @@ import { terms } from '../text/terms';
 import { chunkFile, embeddingText } from './chunker';
 import { classifyContent } from './fileContent';
 import { headerOf } from './offlineEmbedder';
+import { redactSecrets } from './redact';
 import type { ScannedFile } from './scanner';
 
 /** Files read at once: enough to hide disk latency without exhausting file handles. */
@@ -53,21 +54,24 @@ function prepareFile(file: ScannedFile, bytes: Buffer, previous: FileEntry | und
   if (verdict.kind !== 'text') return { path: file.path, skipped: { size: file.size, mtimeMs: file.mtimeMs, reason: verdict.kind }, pending: [] };
   const hash = createHash('sha1').update(bytes).digest('hex').slice(0, 20);
   if (previous && previous.hash === hash) return { path: file.path, touchOnly: true, entry: { ...previous, size: file.size, mtimeMs: file.mtimeMs }, pending: [] };
-  const pending = chunkFileText(file.path, verdict.text, chunking);
-  return { path: file.path, entry: { size: file.size, mtimeMs: file.mtimeMs, hash, chunks: pending.length }, pending };
+  const { pending, redacted } = chunkFileText(file.path, verdict.text, chunking);
+  return { path: file.path, entry: { size: file.size, mtimeMs: file.mtimeMs, hash, chunks: pending.length, redacted }, pending };
 }
 
 /**
  * The one place where a file's text becomes the chunks the index keeps: their texts are stored, shown
- * as sources, sent to models and embedders. Whatever must never leave the file goes here.
+ * as sources, sent to models and embedders. Secret values are redacted here, before anything else sees
+ * the text; `redacted` counts them.
  */
-export function chunkFileText(relPath: string, text: string, chunking?: ChunkSettings): PendingChunk[] {
-  return chunkFile(relPath, text, chunking).map((chunk) => {
+export function chunkFileText(relPath: string, text: string, chunking?: ChunkSettings): { pending: PendingChunk[]; redacted: number } {
+  const safe = redactSecrets(relPath, text);
+  const pending = chunkFile(relPath, safe.text, chunking).map((chunk) => {
     const embedded = embeddingText(chunk);
     const { path: p, startLine, endLine, language, hash, text: body, context } = chunk;
     const record: ChunkRecord = { id: chunkId(p, startLine, hash), path: p, startLine, endLine, language, hash, text: body, context };
     return { record, text: embedded, terms: terms(embedded), headerTerms: terms(headerOf(embedded)) };
   });
+  return { pending, redacted: safe.count };
 }
 
 function chunkId(relPath: string, startLine: number, hash: string): string {

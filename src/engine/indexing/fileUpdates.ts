@@ -9,31 +9,36 @@ import { embedChanges } from './embedding';
 import { prepareFiles } from './filePreparation';
 import { jobSummary, type IndexJob } from './indexJob';
 import { isBinaryPath } from './languages';
-import { DEFAULT_MAX_FILE_BYTES, PathFilter, isPathIgnored, layersFor, type ScannedFile } from './scanner';
+import { DEFAULT_MAX_FILE_BYTES, PathFilter, ignoredBecause, type ScannedFile } from './scanner';
 import type { RunOptions } from './searchIndex';
 
 /** Re-indexes the given files and drops the deleted ones (paths absolute or folder-relative). */
 export async function runUpdate(job: IndexJob, changed: readonly string[], deleted: readonly string[], options: RunOptions): Promise<IndexSummary> {
   const started = performance.now();
   const skipped = emptySkipCounts();
-  const plan = await planUpdate(job.settings, job.stored, changed, deleted, skipped);
+  const plan = await planUpdate(job.settings, job.stored, changed, deleted, skipped, job.warn);
   const batch = new ChangeBatch(job);
   for (const p of plan.remove) batch.add({ path: p, chunks: [] });
   let indexedFiles = 0;
+  let redacted = 0;
   const prepared = await prepareFiles(job.stored, plan.read, skipped, job.settings.chunking);
   for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal)) {
-    if (change.entry && !change.touchOnly) indexedFiles++;
+    if (change.entry && !change.touchOnly) {
+      indexedFiles++;
+      redacted += change.entry.redacted ?? 0;
+    }
     batch.add(change);
   }
   await batch.commit();
-  return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped });
+  return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped, redacted });
 }
 
 /**
  * Decides, file by file, as a full scan would: a file that is gone, not a regular file, ignored, binary
  * or too large is removed from the index; the others are read.
  */
-async function planUpdate(settings: IndexSettings, stored: StoredIndex, changed: readonly string[], deleted: readonly string[], skipped: SkipCounts) {
+async function planUpdate(settings: IndexSettings, stored: StoredIndex, changed: readonly string[], deleted: readonly string[], skipped: SkipCounts,
+  warn: (message: string) => void) {
   const filter = new PathFilter(settings.scan ?? {});
   const maxBytes = settings.scan?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const remove: string[] = [];
@@ -53,10 +58,11 @@ async function planUpdate(settings: IndexSettings, stored: StoredIndex, changed:
       drop(rel); // gone, a folder, or a symbolic link: not indexed, as in a full scan
       continue;
     }
-    const reason = filter.excluded(rel) || !filter.included(rel) || isPathIgnored(await layersFor(settings.root, rel), rel) ? 'ignored'
-      : isBinaryPath(rel) ? 'binary' : stat.size > maxBytes ? 'tooLarge' : undefined;
+    const reason = filter.excluded(rel) || !filter.included(rel) ? 'ignored' : await ignoredBecause(settings.root, rel)
+      ?? (isBinaryPath(rel) ? 'binary' : stat.size > maxBytes ? 'tooLarge' : undefined);
     if (reason) {
       skipped[reason]++;
+      if (reason === 'unreadable') warn(`Left out ${rel}: an ignore file above it cannot be read.`);
       drop(rel);
     } else {
       read.push({ path: rel, absPath, size: stat.size, mtimeMs: stat.mtimeMs });

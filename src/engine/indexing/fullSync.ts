@@ -59,12 +59,14 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
   const report = options.onProgress ?? (() => undefined);
   report({ phase: 'scanning', filesDone: 0, filesTotal: 0, chunks: stored.chunkCount });
   const scan = await scanWorkspace(job.settings.root, { ...job.settings.scan, signal: options.signal });
+  for (const warning of scan.warnings) job.warn(warning);
   const { skipped } = scan;
   const plan = planSync(stored, scan.files, skipped);
   const batch = new ChangeBatch(job);
   for (const p of plan.remove) batch.add({ path: p, chunks: [] });
 
   let indexedFiles = 0;
+  let redacted = 0;
   let filesDone = scan.files.length - plan.read.length;
   const filesTotal = scan.files.length;
   try {
@@ -74,7 +76,10 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
       const files = plan.read.slice(i, i + EMBED_BATCH);
       const prepared = await prepareFiles(stored, files, skipped, job.settings.chunking);
       for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal)) {
-        if (change.entry && !change.touchOnly) indexedFiles++;
+        if (change.entry && !change.touchOnly) {
+          indexedFiles++;
+          redacted += change.entry.redacted ?? 0;
+        }
         batch.add(change);
       }
       filesDone += files.length;
@@ -88,5 +93,5 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
   report({ phase: 'saving', filesDone, filesTotal, chunks: stored.chunkCount + batch.pendingChunks });
   await batch.commit();
   report({ phase: 'done', filesDone, filesTotal, chunks: stored.chunkCount });
-  return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped });
+  return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped, redacted });
 }

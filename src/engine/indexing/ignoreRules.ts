@@ -15,6 +15,22 @@ export const DEFAULT_EXCLUDES = [
   '*.min.js', '*.min.css', '*.map', '*.generated.*', '*.pb.go', '*_pb2.py', '.DS_Store',
 ];
 
+/**
+ * Files that hold credentials rather than code: environment files, private keys and keystores, tool
+ * credentials, cloud and cluster configs, Terraform state. Left out by default, since what is indexed can
+ * reach a cloud model's prompt; only a `.ragignore` `!pattern` brings one back (its values are still
+ * redacted). `secrets.*` and `credentials*` are data files: source code of those names is still indexed.
+ */
+export const SECRET_FILES = [
+  '.env', '.env.*', '!.env.example', '!.env.sample', '!.env.template',
+  '*.pem', '*.key', '*.p12', '*.pfx', '*.jks', '*.keystore',
+  'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', '!id_*.pub',
+  '.npmrc', '.pypirc', '.netrc', '_netrc', '.git-credentials',
+  '.aws/', '.ssh/', '.gnupg/', '.kube/', 'kubeconfig', '*.tfstate', '*.tfstate.*',
+  'secrets.*', 'credentials*', '!secrets.*/', '!credentials*/',
+  '!*.ts', '!*.tsx', '!*.js', '!*.jsx', '!*.mjs', '!*.cjs', '!*.py', '!*.go', '!*.rs', '!*.java', '!*.kt', '!*.cs', '!*.rb', '!*.php', '!*.swift', '!*.md',
+];
+
 /** The ignore files read in every folder, in this order: a `.ragignore` rule overrides a `.gitignore` one. */
 export const IGNORE_FILES = ['.gitignore', '.ragignore'];
 
@@ -23,30 +39,52 @@ export interface IgnoreLayer {
   /** Workspace-relative folder with a trailing slash, or '' for the root. */
   base: string;
   rules: Ignore;
+  /** `secret`: the secret-file defaults, which only a `.ragignore` can override; `ragignore`: a `.ragignore` file. */
+  kind?: 'secret' | 'ragignore';
 }
 
-export function makeLayer(base: string, patterns: string | string[]): IgnoreLayer {
-  return { base, rules: ignore({ allowRelativePaths: true }).add(patterns) };
+export function makeLayer(base: string, patterns: string | string[], kind?: IgnoreLayer['kind']): IgnoreLayer {
+  return { base, rules: ignore({ allowRelativePaths: true }).add(patterns), kind };
 }
+
+/** The layers every walk starts from: the default excludes, then the secret files. */
+export function defaultLayers(): IgnoreLayer[] {
+  return [makeLayer('', DEFAULT_EXCLUDES), makeLayer('', SECRET_FILES, 'secret')];
+}
+
+/** Why a path is left out: a secret file, or ignored by the defaults or an ignore file. */
+export type IgnoreVerdict = 'secret' | 'ignored' | undefined;
 
 /**
  * Decides a workspace-relative path (`dir/` for folders) against the layers from the root down:
  * a later layer that ignores or re-includes (`!pattern`) overrides the earlier ones, as git does
- * for nested `.gitignore` files. The caller has already decided the path's folders (the walk does
- * not enter ignored ones), so a layer's verdict that only repeats its verdict on a folder counts for
- * nothing here: that is how `!dist/` in a `.ragignore` re-includes the files the defaults left out.
+ * for nested `.gitignore` files; a secret file stays out unless a later `.ragignore` re-includes it.
+ * The caller has already decided the path's folders (the walk does not enter ignored ones), so a
+ * layer's verdict that only repeats its verdict on a folder counts for nothing here: that is how
+ * `!dist/` in a `.ragignore` re-includes the files the defaults left out.
  */
-export function isIgnoredByLayers(layers: readonly IgnoreLayer[], relPath: string): boolean {
+export function ignoreVerdict(layers: readonly IgnoreLayer[], relPath: string): IgnoreVerdict {
   let ignored = false;
+  let secret = false;
   for (const layer of layers) {
     if (!relPath.startsWith(layer.base)) continue;
     const sub = relPath.slice(layer.base.length);
     const result = layer.rules.test(sub);
     if (result.ignored && folderIgnored(layer, sub)) continue;
-    if (result.ignored) ignored = true;
-    else if (result.unignored) ignored = false;
+    if (layer.kind === 'secret') {
+      if (result.ignored) secret = true;
+    } else if (result.ignored) {
+      ignored = true;
+    } else if (result.unignored) {
+      ignored = false;
+      if (layer.kind === 'ragignore') secret = false;
+    }
   }
-  return ignored;
+  return secret ? 'secret' : ignored ? 'ignored' : undefined;
+}
+
+export function isIgnoredByLayers(layers: readonly IgnoreLayer[], relPath: string): boolean {
+  return ignoreVerdict(layers, relPath) !== undefined;
 }
 
 function folderIgnored(layer: IgnoreLayer, sub: string): boolean {

@@ -17,9 +17,9 @@ export interface IndexJob {
 }
 
 /** A job's result, with the index's counts after it. */
-export function jobSummary(job: IndexJob, started: number, done: { indexedFiles: number; removedFiles: number; skipped: SkipCounts }): IndexSummary {
+export function jobSummary(job: IndexJob, started: number, done: { indexedFiles: number; removedFiles: number; skipped: SkipCounts; redacted: number }): IndexSummary {
   return {
     files: job.stored.fileCount, chunks: job.stored.chunkCount, indexedFiles: done.indexedFiles, removedFiles: done.removedFiles,
-    skipped: done.skipped, ms: Math.round(performance.now() - started), embedder: job.embedder.id, dimensions: job.dimensions,
+    skipped: done.skipped, redacted: done.redacted, ms: Math.round(performance.now() - started), embedder: job.embedder.id, dimensions: job.dimensions,
   };
 }

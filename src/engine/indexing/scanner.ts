@@ -2,7 +2,7 @@ import { emptySkipCounts, type SkipCounts } from '../../protocol/indexing';
 import type { ScanSettings } from '../../protocol/indexThread';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_EXCLUDES, IGNORE_FILES, globMatcher, isIgnoredByLayers, makeLayer, type IgnoreLayer } from './ignoreRules';
+import { IGNORE_FILES, defaultLayers, globMatcher, ignoreVerdict, makeLayer, type IgnoreLayer, type IgnoreVerdict } from './ignoreRules';
 import { isBinaryPath } from './languages';
 
 /** Files above this size are skipped by default: they are data or generated, and would flood the index. */
@@ -20,24 +20,27 @@ export interface ScannedFile {
   mtimeMs: number;
 }
 
-/** Why files were left out, counted. */
+/** Why files were left out, counted; warnings a user should see (a folder left out because its ignore file cannot be read). */
 export interface ScanResult {
   files: ScannedFile[];
   skipped: SkipCounts;
+  warnings: string[];
 }
 
 /**
  * Lists the files worth indexing under `root`: honours nested `.gitignore` and `.ragignore` files,
- * the default excludes, include/exclude globs, binary extensions and the size cap. Symbolic links are
- * not followed (no loops, nothing outside the workspace); a folder that vanishes or cannot be read
- * mid-walk is counted and skipped.
+ * the default excludes and secret files, include/exclude globs, binary extensions and the size cap.
+ * Symbolic links are not followed (no loops, nothing outside the workspace); a folder that vanishes or
+ * cannot be read mid-walk is counted and skipped, and so is a folder whose ignore file exists but cannot
+ * be read: its rules might have kept secrets out.
  */
 export async function scanWorkspace(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const filter = new PathFilter(options);
   const files: ScannedFile[] = [];
   const skipped = emptySkipCounts();
+  const warnings: string[] = [];
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const pending: { dir: string; layers: IgnoreLayer[] }[] = [{ dir: '', layers: [makeLayer('', DEFAULT_EXCLUDES)] }];
+  const pending: { dir: string; layers: IgnoreLayer[] }[] = [{ dir: '', layers: defaultLayers() }];
 
   while (pending.length > 0) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
@@ -51,11 +54,17 @@ export async function scanWorkspace(root: string, options: ScanOptions = {}): Pr
       continue;
     }
     const layers = await withIgnoreFiles(parentLayers, absDir, dir, entries);
+    if (typeof layers === 'string') {
+      skipped.unreadable++;
+      warnings.push(unreadableIgnoreWarning(dir + layers));
+      continue;
+    }
     const statWork: Promise<void>[] = [];
     for (const entry of entries) {
       const rel = dir + entry.name;
       if (entry.isDirectory()) {
-        if (isIgnoredByLayers(layers, rel + '/') || filter.excluded(rel)) skipped.ignored++;
+        const verdict = ignoreVerdict(layers, rel + '/') ?? (filter.excluded(rel) ? 'ignored' : undefined);
+        if (verdict) skipped[verdict]++;
         else pending.push({ dir: rel + '/', layers });
         continue;
       }
@@ -63,8 +72,9 @@ export async function scanWorkspace(root: string, options: ScanOptions = {}): Pr
         skipped.ignored++; // symbolic links, sockets, devices
         continue;
       }
-      if (isIgnoredByLayers(layers, rel) || filter.excluded(rel) || !filter.included(rel)) {
-        skipped.ignored++;
+      const verdict = ignoreVerdict(layers, rel) ?? (filter.excluded(rel) || !filter.included(rel) ? 'ignored' : undefined);
+      if (verdict) {
+        skipped[verdict]++;
         continue;
       }
       if (isBinaryPath(rel)) {
@@ -83,22 +93,30 @@ export async function scanWorkspace(root: string, options: ScanOptions = {}): Pr
     await Promise.all(statWork);
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, skipped };
+  return { files, skipped, warnings };
 }
 
-async function withIgnoreFiles(parent: IgnoreLayer[], absDir: string, dir: string, entries: import('node:fs').Dirent[]): Promise<IgnoreLayer[]> {
-  const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
+function unreadableIgnoreWarning(ignoreFile: string): string {
+  return `Left out the folder of ${ignoreFile}: the file cannot be read, and the files it ignores might hold secrets. Make it a readable file to index that folder.`;
+}
+
+/** The folder's layers, or the name of an ignore file that exists but cannot be read (a folder, a broken link, no permission). */
+async function withIgnoreFiles(parent: IgnoreLayer[], absDir: string, dir: string, entries: import('node:fs').Dirent[]): Promise<IgnoreLayer[] | string> {
+  const names = new Set(entries.map((e) => e.name));
   let layers = parent;
   for (const name of IGNORE_FILES) {
     if (!names.has(name)) continue;
     try {
-      const content = await fs.readFile(path.join(absDir, name), 'utf8');
-      layers = [...layers, makeLayer(dir, content)];
+      layers = [...layers, makeLayer(dir, await fs.readFile(path.join(absDir, name), 'utf8'), layerKind(name))];
     } catch {
-      // An unreadable ignore file ignores nothing; the walk goes on.
+      return name;
     }
   }
   return layers;
+}
+
+function layerKind(ignoreFile: string): IgnoreLayer['kind'] {
+  return ignoreFile === '.ragignore' ? 'ragignore' : undefined;
 }
 
 /** The glob part of the rules, shared by the full scan and the watcher's single-file updates. */
@@ -122,29 +140,40 @@ export class PathFilter {
 
 /**
  * The ignore layers that apply to one workspace-relative file: the defaults, then every
- * `.gitignore`/`.ragignore` from the root down to its folder. Used to check a single changed file.
+ * `.gitignore`/`.ragignore` from the root down to its folder; or, as a string, an ignore file on the way
+ * that exists but cannot be read (the file is then left out, as a full scan leaves out its folder).
  */
-export async function layersFor(root: string, relPath: string): Promise<IgnoreLayer[]> {
-  const layers = [makeLayer('', DEFAULT_EXCLUDES)];
+async function layersFor(root: string, relPath: string): Promise<IgnoreLayer[] | string> {
+  const layers = defaultLayers();
   const segments = relPath.split('/').slice(0, -1);
   for (let depth = 0; depth <= segments.length; depth++) {
     const dir = segments.slice(0, depth).map((s) => s + '/').join('');
     for (const name of IGNORE_FILES) {
       try {
-        layers.push(makeLayer(dir, await fs.readFile(path.join(root, dir, name), 'utf8')));
-      } catch {
-        // no ignore file at this level
+        layers.push(makeLayer(dir, await fs.readFile(path.join(root, dir, name), 'utf8'), layerKind(name)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || await exists(path.join(root, dir, name))) return dir + name;
       }
     }
   }
   return layers;
 }
 
-/** True when the file, or any folder above it, is ignored: the same answer a full scan gives. */
-export function isPathIgnored(layers: readonly IgnoreLayer[], relPath: string): boolean {
+async function exists(file: string): Promise<boolean> {
+  return (await fs.lstat(file).catch(() => undefined)) !== undefined;
+}
+
+/**
+ * Why one changed file is left out by the ignore rules, as a full scan would decide it: a secret file,
+ * ignored, or `unreadable` when an ignore file above it exists but cannot be read.
+ */
+export async function ignoredBecause(root: string, relPath: string): Promise<IgnoreVerdict | 'unreadable'> {
+  const layers = await layersFor(root, relPath);
+  if (typeof layers === 'string') return 'unreadable';
   const segments = relPath.split('/');
   for (let i = 1; i < segments.length; i++) {
-    if (isIgnoredByLayers(layers, segments.slice(0, i).join('/') + '/')) return true;
+    const verdict = ignoreVerdict(layers, segments.slice(0, i).join('/') + '/');
+    if (verdict) return verdict;
   }
-  return isIgnoredByLayers(layers, relPath);
+  return ignoreVerdict(layers, relPath);
 }

@@ -43,6 +43,8 @@ export class WorkspaceIndex implements SearchIndex {
   private stored!: StoredIndex;
   private readonly queue: WriteQueue;
   private runningSync: Promise<IndexSummary> | undefined;
+  /** Secret files the last full scan left out; unknown until one has run. */
+  private secretFilesSkipped: number | undefined;
   private readonly warnings: string[] = [];
   private readonly embedder: Embedder;
   private readonly shardCount: number;
@@ -73,7 +75,15 @@ export class WorkspaceIndex implements SearchIndex {
     return {
       files: this.fileCount, chunks: this.chunkCount, lastUpdated: this.stored.updatedAt, embedder: { id, model, dimensions: this.stored.dimensions },
       ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
+      ...(this.secretFilesSkipped !== undefined ? { secrets: { skippedFiles: this.secretFilesSkipped, redactedValues: this.redactedValues() } } : {}),
     };
+  }
+
+  /** Secret values redacted in the stored text, from the catalog. */
+  private redactedValues(): number {
+    let total = 0;
+    for (const shard of this.stored.shards) for (const entry of shard.files.values()) total += entry.redacted ?? 0;
+    return total;
   }
 
   /** Waits for the queued jobs; nothing else is held open in-process. */
@@ -84,7 +94,11 @@ export class WorkspaceIndex implements SearchIndex {
   /** Brings the whole index up to date with the workspace. A call while a sync runs joins that sync. */
   sync(options: RunOptions = {}): Promise<IndexSummary> {
     if (this.runningSync) return this.runningSync;
-    const run = this.write(options, async (lock) => runSync(await this.job(lock, options.signal), options));
+    const run = this.write(options, async (lock) => {
+      const summary = await runSync(await this.job(lock, options.signal), options);
+      this.secretFilesSkipped = summary.skipped.secret;
+      return summary;
+    });
     this.runningSync = run;
     const clear = () => { if (this.runningSync === run) this.runningSync = undefined; };
     run.then(clear, clear);

@@ -1,8 +1,12 @@
 import * as path from 'node:path';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
 
-/** Bumped whenever the on-disk layout or the chunking changes: an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 1;
+/**
+ * Bumped whenever the on-disk layout, the chunking or the meaning of the stored text changes: an index
+ * of another version is rebuilt. 2: stored text has its secret values redacted (an index of version 1
+ * may hold them in clear).
+ */
+export const INDEX_FORMAT_VERSION = 2;
 
 /** What an index was built with. Vectors from another embedder, model or dimension are not comparable. */
 export interface Manifest {

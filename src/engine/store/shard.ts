@@ -13,6 +13,8 @@ export interface FileEntry {
   /** Content hash: a touched but unchanged file is not re-embedded. */
   hash: string;
   chunks: number;
+  /** Secret values redacted in the file's stored text. */
+  redacted?: number;
 }
 
 /** A file read once and found not to be indexable text; remembered so it is not read again until it changes. */

@@ -6,7 +6,7 @@ import { activate, extension, extensionLogFile, fixtureUri, waitFor, workspaceRo
 import { suite, test } from './tdd';
 
 suite('Workspace RAG in the extension host', () => {
-  test('is the development copy of this repository', () => {
+  test('is the copy installed from the built .vsix', () => {
     const ext = extension();
     assert.equal(ext.packageJSON.name, 'workspace-rag');
     assert.equal(path.resolve(ext.extensionPath), path.resolve(process.env.E2E_EXTENSION_PATH ?? ''));

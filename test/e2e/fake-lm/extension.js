@@ -6,7 +6,7 @@
 //   - is 60 parts long (about 6 s) when the prompt contains FAKE-LM-LONG (to test Stop), and fails after its
 //     first part when it contains FAKE-LM-FAIL (to test error display); with FAKE-LM-HTML it writes <img> and
 //     <script> markup (to test that the panel shows it as text). It stops when cancelled.
-// Each request and how it ended is appended as a JSON line to $E2E_FAKE_LM_LOG for tests to read.
+// Each request (with its whole prompt) and how it ended is appended as a JSON line to $E2E_FAKE_LM_LOG for tests to read.
 // Also, for the harness's own checks: a chat participant @fakelm that streams the selected model's answer, and the
 // commands "Fake LM: Activate the Extension Under Test" and "Fake LM: Open Test Webview".
 const vscode = require('vscode');
@@ -49,7 +49,7 @@ async function activate(context) {
     provideLanguageModelChatResponse: async (_model, messages, _options, progress, token) => {
       const prompt = messages.map(textOf).join('\n');
       const { sources, parts } = answer(prompt);
-      const request = { messages: messages.length, promptChars: prompt.length, sources, lastMessage: textOf(messages[messages.length - 1] ?? { content: [] }).slice(-300) };
+      const request = { messages: messages.length, promptChars: prompt.length, sources, lastMessage: textOf(messages[messages.length - 1] ?? { content: [] }).slice(-300), prompt };
       record({ event: 'request', ...request });
       for (let i = 0; i < parts.length; i++) {
         if (i > 0) await new Promise((resolve) => setTimeout(resolve, DELAY_MS));

@@ -7,13 +7,17 @@ import path from 'node:path';
 const env = (name) => process.env[name] ?? (() => { throw new Error(`${name} is not set: run the suites through npm run test:e2e`); })();
 const { chromium } = createRequire(path.join(env('E2E_TOOLS'), 'package.json'))('playwright-core');
 
-/** The workbench URL for `folder` with the extension under test loaded unpacked (and its test suite, if given). */
+/**
+ * The workbench URL for `folder`. The extension under test is the one installed from the .vsix; a test suite
+ * (`testsPath`, run inside the extension host) needs a development path, so the installed folder is given as one.
+ */
 export function workbenchUrl({ folder, testsPath }) {
   const base = new URL(env('E2E_BASE_URL'));
   const remote = (p) => `vscode-remote://${base.host}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(env('E2E_EXTENSION_PATH'))]];
-  if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
-  return `${base.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const url = `${base.origin}/?folder=${encodeURIComponent(folder)}`;
+  if (!testsPath) return url;
+  const payload = [['extensionDevelopmentPath', remote(env('E2E_EXTENSION_PATH'))], ['extensionTestsPath', remote(testsPath)]];
+  return `${url}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 /** Chromium with a fresh profile; browser console errors go to .e2e-work/logs/browser-NAME.log. */

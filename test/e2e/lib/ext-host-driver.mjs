@@ -12,7 +12,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 fs.rmSync(RESULTS, { force: true });
 const { context, page } = await launchChromium('ext-host');
-await page.goto(workbenchUrl({ folder: process.env.E2E_WORKSPACE_EXTHOST, testsPath: process.env.E2E_EXTHOST_TESTS }));
+await page.goto(workbenchUrl({ folder: process.env.E2E_WORKSPACE_EXTHOST, testsPath: process.env.E2E_EXTHOST_TESTS }), { timeout: START_TIMEOUT }); // a busy machine can take over 30 s
 
 let seen = 0, end, started = false, lastResult = Date.now();
 const counts = { passes: 0, failures: 0, pending: 0 };

@@ -1,12 +1,13 @@
-// The workbench itself: the fixture workspace is open and the extension under test is loaded.
+// The workbench itself: the fixture workspace is open, with the extension under test installed from its .vsix.
 import assert from 'node:assert/strict';
 import { openFile, page, screenshot, statusBarItem } from './vscode.mjs';
 
 suite('workbench', () => {
-  test('opens the fixture workspace in an Extension Development Host', async () => {
+  test('opens the fixture workspace in an ordinary window: the extension is installed, not under development', async () => {
     const explorer = page.locator('.explorer-folders-view');
     for (const name of ['docs', 'src', 'README.md']) await explorer.locator('.monaco-list-row', { hasText: name }).first().waitFor();
-    assert.match(await page.title(), /\[Extension Development Host\] sample-project/);
+    assert.match(await page.title(), /^sample-project\b/);
+    assert.doesNotMatch(await page.title(), /Extension Development Host/);
     await screenshot('workbench');
   });
 

@@ -1,7 +1,7 @@
 // Workspace RAG as a user sees it: the palette, the status bar, the sidebar panel and @rag in the Chat view.
 import assert from 'node:assert/strict';
 import {
-  activeEditor, askChat, clearNotifications, outputChannel, page, runCommand, sample, screenshot, statusBarItem, waitForNotification, webview,
+  activeEditor, askChat, clearNotifications, outputChannel, page, runCommand, sample, screenshot, screenshotOf, statusBarItem, waitForNotification, webview,
 } from './vscode.mjs';
 
 const panel = () => webview();
@@ -62,6 +62,9 @@ suite('Workspace RAG extension', () => {
     assert.match(await turn.locator('.source .source-path').first().innerText(), /src\/auth\/session\.ts:\d+-\d+/);
     assert.match(await turn.locator('.meta').innerText(), /vscode · Fake LM/);
     await screenshot('panel-answer');
+    await page.mouse.move(800, 500); // no tooltip of the activity bar over the picture
+    await page.waitForTimeout(500);
+    await screenshotOf(page.locator('.part.sidebar'), 'readme-panel'); // the README's picture of the panel
   });
 
   test('a citation chip highlights its card and opens the file at the source\'s first line', async () => {
@@ -144,5 +147,6 @@ suite('Workspace RAG extension', () => {
     const references = await response.locator('.chat-used-context, .chat-content-references, .chat-references').first().innerText().catch(() => '');
     assert.ok(/tokens\.ts|session\.ts|reference/i.test(references + text), `references shown: ${references}`);
     await screenshot('chat-rag');
+    await screenshotOf(page.locator('.interactive-session').first(), 'readme-chat', { below: response }); // the README's picture of @rag
   });
 });

@@ -34,8 +34,9 @@ suite('Agents and other programs', () => {
       const work = process.env.E2E_WORK;
       const workspace = path.join(work, 'ws', 'http', 'sample-project');
       fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
-      fs.cpSync(path.join(process.env.E2E_EXTENSION_PATH, 'test/e2e/fixtures/sample-project'), workspace, { recursive: true });
-      const cli = path.join(process.env.E2E_EXTENSION_PATH, 'dist/cli.js');
+      fs.cpSync(path.join(process.env.E2E_REPO, 'test/e2e/fixtures/sample-project'), workspace, { recursive: true });
+      // The command-line tool of this checkout: the .vsix ships only what the extension runs.
+      const cli = path.join(process.env.E2E_REPO, 'dist/cli.js');
       server = spawn(process.execPath, [cli, 'serve', '--workspace', workspace, '--index-dir', path.join(work, 'tmp', 'http-index'), '--port', '0', '--provider', 'offline'],
         { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';

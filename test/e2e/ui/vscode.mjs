@@ -1,6 +1,7 @@
 // Helpers for UI tests: one VS Code window (code-server in headless Chromium) shared by all UI test files, opened
 // by hooks.mjs before the first test. Import what you need:  import { page, runCommand } from './vscode.mjs';
 // Selectors were checked on VS Code 1.139; keep them here so a VS Code update is fixed in one place.
+import path from 'node:path';
 import { launchChromium, screenshotTo, workbenchUrl } from '../lib/browser.mjs';
 
 export const EXTENSION_ID = 'workspace-rag.workspace-rag';
@@ -178,4 +179,16 @@ export async function statusBarItem(text) {
 /** Saves a screenshot of the whole window to .e2e-work/shots/NAME.png; returns its path. */
 export function screenshot(name) {
   return screenshotTo(page, name);
+}
+
+/**
+ * Saves a screenshot of one part of the window (a playwright Locator) to .e2e-work/shots/NAME.png, cut off a
+ * little below `below` when given (a chat response, without the empty view under it); returns its path.
+ */
+export async function screenshotOf(locator, name, { below } = {}) {
+  const file = path.join(process.env.E2E_SHOTS, `${name}.png`);
+  const box = await locator.boundingBox();
+  const bottom = below ? Math.min(box.y + box.height, (await below.boundingBox()).y + (await below.boundingBox()).height + 12) : box.y + box.height;
+  await page.screenshot({ path: file, clip: { x: box.x, y: box.y, width: box.width, height: bottom - box.y } });
+  return file;
 }
