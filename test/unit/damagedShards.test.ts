@@ -3,6 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
+import { INDEX_FORMAT_VERSION } from '../../src/engine/store/manifest';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
 
 async function openIndex(root: string, indexDir: string) {
@@ -85,6 +86,6 @@ describe('a damaged shard is reported, never silently emptied', () => {
     const warnings = index.state.warnings ?? [];
     assert.equal(warnings.length, 20);
     assert.equal(new Set(warnings).size, 20, 'no repeats');
-    assert.match(warnings.at(-1)!, /format changed \(104 → 1\)/);
+    assert.match(warnings.at(-1)!, new RegExp(`format changed \\(104 → ${INDEX_FORMAT_VERSION}\\)`));
   });
 });
