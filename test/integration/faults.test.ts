@@ -89,6 +89,7 @@ describe('processes', () => {
     assert.equal(killed.code, null, 'the process was killed, not finished');
     const second = await runCli(['index', '--workspace', root, '--index-dir', indexDir, '--json']).done;
     assert.equal(second.code, 0, second.stderr);
+    assert.doesNotMatch(second.stderr, /damaged|repaired/, 'what was saved before the kill is intact');
     const summary = JSON.parse(second.stdout);
     assert.equal(summary.files, 12_000);
     assert.ok(summary.indexedFiles > 0 && summary.indexedFiles < 12_000, `only what was not saved is redone: ${summary.indexedFiles}`);

@@ -6,6 +6,8 @@ import { IndexClient } from '../../src/engine/indexing/worker/indexClient';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
 import { searchIndexes } from '../../src/engine/retrieval/multiIndexSearch';
 import { startOllamaFake } from '../helpers/ollamaFake';
+import { readManifest } from '../../src/engine/store/manifest';
+import { savedShardDirs } from '../../src/engine/store/shardFolders';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
 
 /** The built worker (npm test builds before running integration tests). */
@@ -82,14 +84,14 @@ describe('IndexClient: the index on its own thread (built dist/indexWorker.js)',
       const first = await IndexClient.open(options);
       await first.sync();
       await first.close();
-      const shard = path.join(indexDir, 'shards', '00');
+      const shard = savedShardDirs(indexDir, await readManifest(indexDir))[0]!;
       await fs.writeFile(path.join(shard, 'index.pb'), 'garbage');
       await fs.writeFile(path.join(shard, 'shard.json'), '{');
       const logged: string[] = [];
       const index = await IndexClient.open({ ...options, onWarning: (message) => logged.push(message) });
       try {
         assert.equal(logged.length, 1);
-        assert.match(logged[0], /^Part 1 of 2 of the index \(shards\/00\) was damaged and has been repaired: its Vectra file \(index\.pb\) cannot be read/);
+        assert.match(logged[0], /^Part 1 of 2 of the index \(shards\/00-\d+\) was damaged and has been repaired: its Vectra file \(index\.pb\) cannot be read/);
         assert.deepEqual(index.state.warnings, logged);
         await index.sync();
         ollama.embedReplies.push({ status: 404, body: { error: 'model "nomic-embed-text" not found, try pulling it first' } });

@@ -68,7 +68,8 @@ describe('a damaged shard is reported, never silently emptied', () => {
       assert.ok(summary.indexedFiles >= 1, 'the lost files are indexed again');
       assert.equal(index.chunkCount, original.chunkCount);
       assert.deepEqual(await index.search('connection pool', { k: 3 }), await original.search('connection pool', { k: 3 }));
-      assert.ok(existsSync(path.join(shard, 'shard.json')));
+      assert.ok(existsSync(path.join(await fullestShard(indexDir), 'shard.json')));
+      assert.ok(!existsSync(shard), 'the damaged folder is gone once a new one replaced it');
     });
   }
 

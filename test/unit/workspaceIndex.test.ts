@@ -6,6 +6,8 @@ import type { Embedder } from '../../src/engine/indexing/embedder';
 import { WorkspaceIndex, type IndexOptions } from '../../src/engine/indexing/workspaceIndex';
 import { embedText } from '../../src/engine/indexing/offlineEmbedder';
 import { writeFileAtomic } from '../../src/engine/store/atomicFile';
+import { readManifest } from '../../src/engine/store/manifest';
+import { savedShardDirs } from '../../src/engine/store/shardFolders';
 import { makeWorkspace, tempDir, writeFiles, SAMPLE_PROJECT } from '../helpers/workspace';
 
 /** A deterministic embedder whose model and dimension a test can change. */
@@ -185,7 +187,8 @@ describe('WorkspaceIndex: rebuilds and recovery', () => {
     const indexDir = await tempDir();
     const { index } = await openIndex(root, indexDir, { shards: 1 });
     await index.sync();
-    await fs.writeFile(path.join(indexDir, 'shards', '00', 'shard.json'), '{"version":1,"ids":[');
+    const [shard] = savedShardDirs(indexDir, await readManifest(indexDir));
+    await fs.writeFile(path.join(shard!, 'shard.json'), '{"version":1,"ids":[');
     const { index: reopened, warnings } = await openIndex(root, indexDir, { shards: 1 });
     assert.equal(warnings.length, 1);
     assert.equal(reopened.chunkCount, index.chunkCount, 'the chunks in Vectra stay usable');

@@ -7,6 +7,7 @@ import { collectionStats, statsFromTermStats, termStatsOf } from '../retrieval/b
 import { CANDIDATES, candidateOf, combineRankings, mergeAdjacent, rankShards } from '../retrieval/hybridSearch';
 import type { IndexLock } from '../store/indexLock';
 import { readManifest } from '../store/manifest';
+import { removeUnnamedShardDirs } from '../store/shardFolders';
 import type { StoredIndex } from '../store/storedIndex';
 import { terms } from '../text/terms';
 import type { Embedder } from './embedder';
@@ -134,6 +135,7 @@ export class WorkspaceIndex implements SearchIndex {
     return this.write({}, async (lock) => {
       await lock.verify();
       await fs.rm(path.join(this.options.indexDir, 'manifest.json'), { force: true });
+      await removeUnnamedShardDirs(this.options.indexDir, undefined);
       await this.load(this.embedder.dimensions);
     });
   }

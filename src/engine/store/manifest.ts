@@ -4,9 +4,10 @@ import { readJsonFile, writeFileAtomic } from './atomicFile';
 /**
  * Bumped whenever the on-disk layout, the chunking or the meaning of the stored text changes: an index
  * of another version is rebuilt. 2: stored text has its secret values redacted (an index of version 1
- * may hold them in clear).
+ * may hold them in clear). 3: each save writes its shards to new folders named by generation and then
+ * switches the manifest, so a failed run leaves the last saved index as it was.
  */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 /** What an index was built with. Vectors from another embedder, model or dimension are not comparable. */
 export interface Manifest {
@@ -17,14 +18,24 @@ export interface Manifest {
   shards: number;
   createdAt: string;
   /** Counts saves: a process that loaded an older generation reloads before writing. */
-  generation?: number;
+  generation: number;
+  /**
+   * For each shard, the save (generation) whose folder holds it; 0 for a shard never written. Shards are
+   * written to new folders and this list switches them all at once when the manifest is replaced.
+   */
+  shardGenerations: number[];
 }
+
+/** What a manifest must say for its index to be reused. */
+export type ManifestBasis = Omit<Manifest, 'createdAt' | 'generation' | 'shardGenerations'>;
 
 const MANIFEST_FILE = 'manifest.json';
 
 export async function readManifest(indexDir: string): Promise<Manifest | undefined> {
   try {
-    return await readJsonFile<Manifest>(path.join(indexDir, MANIFEST_FILE));
+    const manifest = await readJsonFile<Manifest>(path.join(indexDir, MANIFEST_FILE));
+    // Older formats lack the fields below; their version alone tells that the index is rebuilt.
+    return manifest && { ...manifest, generation: manifest.generation ?? 0, shardGenerations: manifest.shardGenerations ?? [] };
   } catch {
     return undefined; // a torn manifest means an index we cannot trust: rebuilt like a missing one
   }
@@ -35,7 +46,7 @@ export async function writeManifest(indexDir: string, manifest: Manifest): Promi
 }
 
 /** Why an existing index cannot be reused with this configuration, or undefined when it can. */
-export function rebuildReason(existing: Manifest | undefined, wanted: Omit<Manifest, 'createdAt' | 'generation'>): string | undefined {
+export function rebuildReason(existing: Manifest | undefined, wanted: ManifestBasis): string | undefined {
   if (!existing) return undefined;
   if (existing.formatVersion !== wanted.formatVersion) return `the index format changed (${existing.formatVersion} → ${wanted.formatVersion})`;
   if (existing.embedder !== wanted.embedder || existing.model !== wanted.model) {

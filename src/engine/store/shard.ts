@@ -53,7 +53,8 @@ const SHARD_FILE_VERSION = 1;
  */
 export class Shard {
   private constructor(
-    readonly dir: string,
+    /** The folder the shard was last loaded from or saved to; undefined while it has never been saved. */
+    public dir: string | undefined,
     readonly dimensions: number,
     public records: ChunkMeta[],
     public texts: PackedTexts,
@@ -63,14 +64,15 @@ export class Shard {
     public skipped: Map<string, SkippedEntry>,
   ) {}
 
-  static empty(dir: string, dimensions: number): Shard {
-    return new Shard(dir, dimensions, [], PackedTexts.empty(), PackedVectors.empty(dimensions), Postings.fromDocuments([]), new Map(), new Map());
+  static empty(dimensions: number): Shard {
+    return new Shard(undefined, dimensions, [], PackedTexts.empty(), PackedVectors.empty(dimensions), Postings.fromDocuments([]), new Map(), new Map());
   }
 
   /**
    * Loads a shard. A missing, torn or inconsistent shard file is repaired from Vectra's file (postings
    * rebuilt from the chunk texts, catalog emptied so the next run re-indexes those files); an unreadable
    * Vectra file, or one of another dimension, leaves the shard empty. `problem` says what was wrong.
+   * Nothing is deleted here: loading runs without the write lock, and the next save writes a new folder.
    */
   static async load(dir: string, dimensions: number, termsOf: (record: ChunkRecord) => string[]): Promise<{ shard: Shard; problem?: string }> {
     let stored: ReadShard | undefined;
@@ -91,11 +93,7 @@ export class Shard {
       : !stored ? (file !== undefined || tornFile ? `its Vectra file (${VECTRA_INDEX_FILE}) is missing` : undefined)
         : stored.records.length > 0 && stored.dimensions !== dimensions ? `its vectors have ${stored.dimensions} dimensions instead of the index's ${dimensions}`
           : undefined;
-    if (!stored || dropped) {
-      // Start this shard afresh so the next write does not trip over a damaged file.
-      if (dropped) await fs.rm(dir, { recursive: true, force: true });
-      return { shard: Shard.empty(dir, dimensions), problem: dropped && `${dropped}; its chunks were dropped` };
-    }
+    if (!stored || dropped) return { shard: Shard.empty(dimensions), problem: dropped && `${dropped}; its chunks were dropped` };
     // An emptied shard's file has no vectors to tell their size: the index's dimension holds.
     const { records, texts } = stored;
     const vectors = records.length > 0 ? PackedVectors.fromFloats(stored.floats, dimensions) : PackedVectors.empty(dimensions);
@@ -124,11 +122,11 @@ export class Shard {
   }
 
   /**
-   * Writes the changes (Vectra's file first, then the shard file, each atomically) and then swaps the
-   * new state in; searches meanwhile see the old state. A crash between the two writes leaves files that
-   * `load` detects and repairs.
+   * Writes the shard with the changes to a new folder `dir` (Vectra's file and the shard file) and then
+   * swaps the new state in; searches meanwhile see the old state. The folder it was loaded from is left
+   * as it is: it stays the saved shard until the manifest names the new one.
    */
-  async apply(changes: readonly FileChange[]): Promise<void> {
+  async apply(changes: readonly FileChange[], dir: string): Promise<void> {
     const changedPaths = new Set(changes.filter((c) => !c.touchOnly).map((c) => c.path));
     const added = changes.flatMap((c) => c.chunks);
     const keep = new Int32Array(this.records.length).fill(-1);
@@ -154,8 +152,10 @@ export class Shard {
       version: SHARD_FILE_VERSION, idsHash: idsHash(records), postings: postings.toJSON(),
       files: Object.fromEntries(files), skipped: Object.fromEntries(skipped),
     };
-    await writeVectraShard(this.dir, { records, texts, vectors });
-    await writeFileAtomic(path.join(this.dir, SHARD_FILE), JSON.stringify(file));
+    await fs.rm(dir, { recursive: true, force: true }); // a failed run's leftover of the same name
+    await writeVectraShard(dir, { records, texts, vectors });
+    await writeFileAtomic(path.join(dir, SHARD_FILE), JSON.stringify(file));
+    this.dir = dir;
     this.records = records;
     this.texts = texts;
     this.vectors = vectors;

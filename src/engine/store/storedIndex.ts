@@ -2,7 +2,6 @@ import type { Postings } from '../retrieval/bm25';
 import { fnv1a } from '../text/hash';
 import type { Manifest } from './manifest';
 import { Shard } from './shard';
-import { shardDir } from './vectraShard';
 
 /**
  * The index as it is on disk and in memory: its shards (a file belongs to the shard its path hashes to),
@@ -23,7 +22,7 @@ export class StoredIndex {
 
   /** Empty shards, nothing on disk yet. */
   static empty(indexDir: string, shardCount: number, dimensions: number | undefined): StoredIndex {
-    const shards = Array.from({ length: shardCount }, (_, i) => Shard.empty(shardDir(indexDir, i), dimensions ?? 0));
+    const shards = Array.from({ length: shardCount }, () => Shard.empty(dimensions ?? 0));
     return new StoredIndex(indexDir, shards, undefined, dimensions);
   }
 
@@ -41,11 +40,5 @@ export class StoredIndex {
 
   shardOf(relPath: string): Shard {
     return this.shards[fnv1a(relPath) % this.shards.length];
-  }
-
-  /** Puts a shard reloaded from disk in place of the one it was loaded for. */
-  replace(old: Shard, fresh: Shard): void {
-    const position = this.shards.indexOf(old);
-    if (position >= 0) this.shards[position] = fresh;
   }
 }

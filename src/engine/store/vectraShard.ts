@@ -96,6 +96,10 @@ export async function writeVectraShard(dir: string, shard: StoredShard): Promise
   await storage.upsertFile(path.join(dir, VECTRA_INDEX_FILE), codec.serializeIndex({ version: 1, metadata_config: {}, items }));
 }
 
-export function shardDir(root: string, shard: number): string {
-  return path.join(root, 'shards', shard.toString(16).padStart(2, '0'));
+/**
+ * The folder of shard `shard` as written by save `generation`: each save writes new folders, so the
+ * folders the manifest names are never touched until it names others.
+ */
+export function shardDir(root: string, shard: number, generation: number): string {
+  return path.join(root, 'shards', `${shard.toString(16).padStart(2, '0')}-${generation}`);
 }
