@@ -14,6 +14,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 const FOLDER: Options = {
   workspace: { type: 'string' },
   'index-dir': { type: 'string' },
+  'memory-limit': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -35,6 +36,8 @@ export interface ParsedCommand {
   json: boolean;
   help: boolean;
   k?: number;
+  /** --memory-limit: everything the index may hold in memory, in MB. */
+  memoryLimitMb?: number;
   /** --provider, --model, --embeddings, --embed-model, --ollama-host, --base-url. */
   providers: ProviderFlags;
   /** serve's --port, --host, --token. */
@@ -77,10 +80,20 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | { com
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError(`--k must be a whole number from 1 to 100, got '${values.k}'`, command);
     result.k = k;
   }
+  if (values['memory-limit'] !== undefined) {
+    const mb = Number(values['memory-limit']);
+    if (!Number.isInteger(mb) || mb < MIN_MEMORY_LIMIT_MB) {
+      throw new UsageError(`--memory-limit must be a whole number of MB, at least ${MIN_MEMORY_LIMIT_MB}, got '${values['memory-limit']}'`, command);
+    }
+    result.memoryLimitMb = mb;
+  }
   result.providers = readProviderFlags(values, command);
   if (command === 'serve') result.serve = readServeFlags(values, command);
   return result;
 }
+
+/** Below this the index thread cannot start its JavaScript engine with room to work. */
+const MIN_MEMORY_LIMIT_MB = 32;
 
 function cleanParseError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
@@ -90,6 +103,8 @@ function cleanParseError(err: unknown): string {
 
 const FOLDER_HELP = `  --workspace DIR    folder to index and search (default: the current folder)
   --index-dir DIR    where the index is kept (default: a cache folder outside the workspace)
+  --memory-limit MB  memory the index may hold: its heap and its texts, vectors and search terms
+                     (default 384); over it, indexing and questions stop with a clear message
   -h, --help         show this help`;
 
 const SHARED_HELP = `${FOLDER_HELP}

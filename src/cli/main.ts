@@ -78,7 +78,7 @@ async function resolveWorkspace(parsed: ParsedCommand): Promise<string> {
 function openSession(parsed: ParsedCommand, workspace: string, indexDir: string): AnswerSession {
   return new AnswerSession({
     folders: [{ name: path.basename(workspace), root: workspace, indexDir }],
-    index: { embedder: embedderConfig(parsed.providers, process.env) },
+    index: { embedder: embedderConfig(parsed.providers, process.env), memoryLimitMb: parsed.memoryLimitMb },
     providers: providerSettings(parsed.providers, process.env),
     k: parsed.k,
     offlineHint: OFFLINE_HINT,

@@ -35,6 +35,11 @@ export interface IndexSettings {
   chunking?: ChunkSettings;
   /** Shards the index is split into; a one-file update rewrites one shard. */
   shards?: number;
+  /**
+   * Everything the index may hold in memory, in MB: its JavaScript heap and the packed texts, vectors
+   * and postings outside it. Over it, a job or the opening fails with `index_out_of_memory`.
+   */
+  memoryLimitMb?: number;
 }
 
 /** Everything the thread needs to open the index (its `workerData`). */

@@ -29,6 +29,7 @@ export async function runUpdate(job: IndexJob, changed: readonly string[], delet
     }
     batch.add(change);
   }
+  job.checkMemory();
   await batch.commit();
   return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped, redacted });
 }

@@ -84,6 +84,7 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
       }
       filesDone += files.length;
       report({ phase: 'indexing', filesDone, filesTotal, chunks: stored.chunkCount + batch.pendingChunks });
+      job.checkMemory(); // before saving: a batch that does not fit is dropped, what was saved stays
       if (batch.pendingChunks >= COMMIT_CHUNKS) await batch.commit();
     }
   } catch (err) {

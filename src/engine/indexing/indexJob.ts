@@ -14,6 +14,8 @@ export interface IndexJob {
   /** Checked before each save: a job that lost the lock stops writing. */
   lock: IndexLock;
   warn: (message: string) => void;
+  /** Throws `index_out_of_memory` when the index holds more than its memory limit (see `MemoryBudget`). */
+  checkMemory: () => void;
 }
 
 /** A job's result, with the index's counts after it. */

@@ -15,6 +15,7 @@ import { embedQuery } from './embedding';
 import { runUpdate } from './fileUpdates';
 import { runSync } from './fullSync';
 import { loadIndex } from './indexLoader';
+import { MemoryBudget } from './memoryBudget';
 import type { IndexJob } from './indexJob';
 import { OfflineEmbedder } from './offlineEmbedder';
 import { DEFAULT_SOURCES, type CandidateOptions, type RunOptions, type SearchIndex, type SearchOptions } from './searchIndex';
@@ -49,11 +50,13 @@ export class WorkspaceIndex implements SearchIndex {
   private readonly warnings: string[] = [];
   private readonly embedder: Embedder;
   private readonly shardCount: number;
+  private readonly budget: MemoryBudget | undefined;
 
   private constructor(private readonly options: IndexOptions) {
     this.embedder = options.embedder ?? new OfflineEmbedder();
     this.shardCount = options.shards ?? DEFAULT_SHARDS;
     this.queue = new WriteQueue(options.indexDir);
+    this.budget = options.memoryLimitMb ? new MemoryBudget(options.memoryLimitMb) : undefined;
   }
 
   /** Opens the index in `indexDir`, repairing damaged shards; an index built differently is set aside for a rebuild. */
@@ -171,13 +174,15 @@ export class WorkspaceIndex implements SearchIndex {
       dimensions = probe.length;
     }
     const { embedder, options } = this;
-    return { settings: options, stored: this.stored, embedder, dimensions, lock, warn: (message) => this.warn(message) };
+    const { stored } = this;
+    return { settings: options, stored, embedder, dimensions, lock, warn: (message) => this.warn(message), checkMemory: () => this.budget?.check(stored) };
   }
 
   private async load(dimensions: number | undefined): Promise<void> {
     this.stored = await loadIndex({
       indexDir: this.options.indexDir, embedder: this.embedder, shards: this.shardCount, dimensions, warn: (message) => this.warn(message),
     });
+    this.budget?.check(this.stored); // an index saved under a higher limit says so instead of growing past this one
   }
 
   /** Keeps a warning in the state (once, as the latest) and passes it on. */

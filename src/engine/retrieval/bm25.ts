@@ -44,6 +44,11 @@ export class Postings {
     return this.lengths.length;
   }
 
+  /** Memory held by the packed arrays, in bytes (the term map is on the heap). */
+  get byteLength(): number {
+    return this.offsets.byteLength + this.data.byteLength + this.lengths.byteLength;
+  }
+
   documentFrequency(term: string): number {
     const id = this.termIds.get(term);
     return id === undefined ? 0 : (this.offsets[id + 1] - this.offsets[id]) / 2;

@@ -27,6 +27,11 @@ export class PackedTexts {
     return this.offsets.length - 1;
   }
 
+  /** Memory held, in bytes. */
+  get byteLength(): number {
+    return this.bytes.byteLength + this.offsets.byteLength;
+  }
+
   get(i: number): string {
     return utf8.decode(this.bytes.subarray(this.offsets[i], this.offsets[i + 1]));
   }
@@ -73,6 +78,11 @@ export class PackedVectors {
 
   get length(): number {
     return this.dimensions === 0 ? 0 : this.floats.length / this.dimensions;
+  }
+
+  /** Memory held, in bytes. */
+  get byteLength(): number {
+    return this.floats.byteLength;
   }
 
   /** Offers `sink` each vector whose dot product with `query` exceeds `sink.threshold` (which may rise as it fills). */

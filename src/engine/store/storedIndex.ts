@@ -34,6 +34,11 @@ export class StoredIndex {
     return this.shards.reduce((sum, s) => sum + s.size, 0);
   }
 
+  /** Bytes of packed texts, vectors and postings held outside the JavaScript heap. */
+  get packedBytes(): number {
+    return this.shards.reduce((sum, s) => sum + s.texts.byteLength + s.vectors.byteLength + s.postings.byteLength, 0);
+  }
+
   get postings(): Postings[] {
     return this.shards.map((s) => s.postings);
   }

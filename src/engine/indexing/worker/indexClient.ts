@@ -11,16 +11,16 @@ import type { CandidateOptions, RunOptions, SearchIndex, SearchOptions } from '.
 
 export interface IndexClientOptions extends Omit<IndexOptions, 'embedder'> {
   embedder?: EmbedderConfig;
-  /**
-   * Heap limit of the index thread. Besides bounding memory, a limit makes the collector work before
-   * garbage piles up: indexing 36,000 chunks peaks near 400 MB instead of 600 MB.
-   */
-  memoryLimitMb?: number;
   /** The bundled worker script; defaults to `indexWorker.js` beside this bundle. */
   workerScript?: string;
 }
 
-/** Enough for 50,000 chunks of text, vectors and postings with room for a batch in flight. */
+/**
+ * Everything the index thread may hold (its heap and the packed arrays outside it): enough for 50,000
+ * chunks of text, vectors and postings with room for a batch in flight. The heap limit it also sets
+ * makes the collector work before garbage piles up: indexing 36,000 chunks peaks near 400 MB instead
+ * of 600 MB.
+ */
 export const DEFAULT_MEMORY_LIMIT_MB = 384;
 
 /**
@@ -102,11 +102,13 @@ export class IndexClient implements SearchIndex {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const { embedder, memoryLimitMb, workerScript, onWarning, ...settings } = this.options;
+    const { embedder, workerScript, onWarning, ...rest } = this.options;
+    const memoryLimitMb = rest.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    const settings = { ...rest, memoryLimitMb };
     const setup: IndexThreadSetup = { settings, embedder: embedder ?? { kind: 'offline' } };
     const worker = new Worker(workerScript ?? path.join(__dirname, 'indexWorker.js'), {
       workerData: setup,
-      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -138,7 +140,7 @@ export class IndexClient implements SearchIndex {
         if (this.worker !== worker) return;
         this.worker = undefined;
         this.ready = undefined;
-        const failure = describeDeath(err, memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB);
+        const failure = describeDeath(err, memoryLimitMb);
         reject(failure);
         for (const [id, p] of this.pending) {
           this.pending.delete(id);
@@ -195,7 +197,8 @@ function revive(error: SerializedError): Error {
 function describeDeath(err: Error, limitMb: number): RagError {
   if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return new RagError('index_out_of_memory',
-      `Indexing needed more than its ${limitMb} MB memory limit. Exclude large generated or vendored folders (a .ragignore file or the exclude setting), or raise the index memory limit.`,
+      `Indexing needed more than its ${limitMb} MB memory limit. Exclude large generated or vendored folders (a .ragignore file or the exclude setting), or raise the limit `
+      + '(--memory-limit MB on the command line, the workspaceRag.indexMemoryLimitMb setting in VS Code). What was saved before is kept.',
       'indexing');
   }
   return new RagError('index_crashed', `The index stopped unexpectedly (${err.message}). It restarts on the next question; reindex if answers look stale.`, 'indexing');
