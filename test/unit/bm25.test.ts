@@ -43,3 +43,19 @@ describe('BM25 postings', () => {
     assert.deepEqual(scores(revived, ['needle']).map(([doc]) => doc), Array.from({ length: 70 }, (_, i) => i * 1000));
   });
 });
+
+describe('postings terms are found by binary search over the sorted list', () => {
+  it('finds every term of a large vocabulary, after a save and reload, and no term that is absent', () => {
+    // Terms of every shape the tokenizer makes: words, numbers, identifiers' parts, accented letters, __proto__.
+    const vocabulary = Array.from({ length: 3000 }, (_, i) => [`w${(i * 7919) % 3001}`, `${i}`, `café${i % 50}`, i % 100 === 0 ? '__proto__' : `z${i % 13}`]).flat();
+    const documents = Array.from({ length: 300 }, (_, d) => vocabulary.slice(d * 40, d * 40 + 40));
+    const expected = new Map<string, number>();
+    for (const doc of documents) for (const term of new Set(doc)) expected.set(term, (expected.get(term) ?? 0) + 1);
+    const reloaded = Postings.fromJSON(JSON.parse(JSON.stringify(Postings.fromDocuments(documents).toJSON())));
+    for (const [term, df] of expected) assert.equal(reloaded.documentFrequency(term), df, term);
+    for (const absent of ['', 'w', 'w3002', 'café', 'caf', 'zz', '__proto', 'constructor', '99999']) assert.equal(reloaded.documentFrequency(absent), 0, absent);
+    const seen: number[] = [];
+    reloaded.forEachPosting('__proto__', (doc) => seen.push(doc));
+    assert.equal(seen.length, expected.get('__proto__'));
+  });
+});

@@ -1,4 +1,5 @@
 import type { TermStats } from '../../protocol/indexing';
+import { TermList } from './termList';
 
 /** BM25's usual constants: term-frequency saturation and length normalisation. */
 const K1 = 1.2;
@@ -11,7 +12,8 @@ const B = 0.75;
  */
 export class Postings {
   private constructor(
-    private readonly termIds: Map<string, number>,
+    /** Sorted: term `t` of the list owns pairs `offsets[t]..offsets[t+1]`. */
+    private readonly terms: TermList,
     private readonly offsets: Uint32Array,
     private readonly data: PostingArray,
     readonly lengths: Uint32Array,
@@ -20,22 +22,21 @@ export class Postings {
 
   /** Builds postings from each document's terms (in document order). */
   static fromDocuments(documents: readonly (readonly string[])[]): Postings {
-    const none = new Postings(new Map(), Uint32Array.of(0), new Uint16Array(0), new Uint32Array(0), 0);
+    const none = new Postings(TermList.empty(), Uint32Array.of(0), new Uint16Array(0), new Uint32Array(0), 0);
     return none.remap(new Int32Array(0), documents);
   }
 
   /** Rebuilds from the serialised form written by `toJSON`. */
   static fromJSON(data: SerializedPostings): Postings {
-    const termIds = new Map<string, number>();
-    if (data.terms !== '') data.terms.split('\n').forEach((term, id) => termIds.set(term, id));
+    const terms = TermList.fromJoined(data.terms);
     const lengths = decodeUint32(data.lengths);
     const postingData = data.dataBits === 16 ? new Uint16Array(decodeBytes(data.data).buffer) : decodeUint32(data.data);
-    return new Postings(termIds, decodeUint32(data.offsets), postingData, lengths, sum(lengths));
+    return new Postings(terms, decodeUint32(data.offsets), postingData, lengths, sum(lengths));
   }
 
   toJSON(): SerializedPostings {
     return {
-      terms: [...this.termIds.keys()].join('\n'), offsets: encodeArray(this.offsets), lengths: encodeArray(this.lengths),
+      terms: this.terms.text, offsets: encodeArray(this.offsets), lengths: encodeArray(this.lengths),
       data: encodeArray(this.data), dataBits: this.data instanceof Uint16Array ? 16 : 32,
     };
   }
@@ -50,14 +51,14 @@ export class Postings {
   }
 
   documentFrequency(term: string): number {
-    const id = this.termIds.get(term);
-    return id === undefined ? 0 : (this.offsets[id + 1] - this.offsets[id]) / 2;
+    const id = this.terms.find(term);
+    return id < 0 ? 0 : (this.offsets[id + 1] - this.offsets[id]) / 2;
   }
 
   /** Calls `visit(doc, tf)` for each document containing `term`. */
   forEachPosting(term: string, visit: (doc: number, tf: number) => void): void {
-    const id = this.termIds.get(term);
-    if (id === undefined) return;
+    const id = this.terms.find(term);
+    if (id < 0) return;
     for (let i = this.offsets[id]; i < this.offsets[id + 1]; i += 2) visit(this.data[i], this.data[i + 1]);
   }
 
@@ -70,7 +71,7 @@ export class Postings {
     const keptCount = keep.reduce((n, v) => (v >= 0 ? n + 1 : n), 0);
     const lengths = new Uint32Array(keptCount + added.length);
     keep.forEach((target, old) => { if (target >= 0) lengths[target] = this.lengths[old]; });
-    const termIds = new Map(this.termIds);
+    const termIds = this.terms.toMap();
     // Each new document's term frequencies, by term id (new terms get the next ids).
     const addedCounts = added.map((terms, i) => {
       lengths[keptCount + i] = terms.length;
@@ -89,8 +90,8 @@ export class Postings {
     }
     for (const doc of addedCounts) for (const id of doc.keys()) counts[id]++;
     const { live, remapped, offsets } = layout(termIds, counts);
-    const data = postingArray(offsets[live.size], lengths.length);
-    const cursor = offsets.slice(0, live.size);
+    const data = postingArray(offsets[live.count], lengths.length);
+    const cursor = offsets.slice(0, live.count);
     for (let id = 0; id < oldTerms; id++) {
       const t = remapped[id];
       if (t < 0) continue;
@@ -120,23 +121,22 @@ function postingArray(length: number, documents: number): PostingArray {
   return documents <= 65_536 ? new Uint16Array(length) : new Uint32Array(length);
 }
 
-/** Numbers the terms that still have postings (dropping the rest) and computes where each term's pairs start. */
-function layout(termIds: Map<string, number>, counts: Uint32Array): { live: Map<string, number>; remapped: Int32Array; offsets: Uint32Array } {
-  const live = new Map<string, number>();
+/**
+ * Numbers the terms that still have postings (dropping the rest) in sorted order and computes where
+ * each term's pairs start.
+ */
+function layout(termIds: Map<string, number>, counts: Uint32Array): { live: TermList; remapped: Int32Array; offsets: Uint32Array } {
+  const kept = [...termIds].filter(([, id]) => counts[id] > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const remapped = new Int32Array(termIds.size).fill(-1);
-  for (const [term, id] of termIds) {
-    if (counts[id] === 0) continue;
-    remapped[id] = live.size;
-    live.set(term, live.size);
-  }
-  const offsets = new Uint32Array(live.size + 1);
+  kept.forEach(([, id], t) => { remapped[id] = t; });
+  const offsets = new Uint32Array(kept.length + 1);
   for (let id = 0; id < termIds.size; id++) if (remapped[id] >= 0) offsets[remapped[id] + 1] = counts[id] * 2;
-  for (let t = 0; t < live.size; t++) offsets[t + 1] += offsets[t];
-  return { live, remapped, offsets };
+  for (let t = 0; t < kept.length; t++) offsets[t + 1] += offsets[t];
+  return { live: TermList.fromSorted(kept.map(([term]) => term)), remapped, offsets };
 }
 
 /**
- * Postings as stored in a shard file: the terms joined by newlines (terms are word characters only),
+ * Postings as stored in a shard file: the terms sorted and joined by newlines (terms are word characters only),
  * and the arrays as base64; both parse several times faster than JSON arrays.
  */
 export interface SerializedPostings {

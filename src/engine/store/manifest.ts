@@ -5,7 +5,8 @@ import { readJsonFile, writeFileAtomic } from './atomicFile';
  * Bumped whenever the on-disk layout, the chunking or the meaning of the stored text changes: an index
  * of another version is rebuilt. 2: stored text has its secret values redacted (an index of version 1
  * may hold them in clear). 3: each save writes its shards to new folders named by generation and then
- * switches the manifest, so a failed run leaves the last saved index as it was.
+ * switches the manifest, so a failed run leaves the last saved index as it was; postings' terms are
+ * stored sorted and looked up by binary search.
  */
 export const INDEX_FORMAT_VERSION = 3;
 

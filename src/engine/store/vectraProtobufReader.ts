@@ -67,6 +67,7 @@ class Reader {
 }
 
 const utf8 = new TextDecoder('utf-8');
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 function text(bytes: Uint8Array, [start, end]: [number, number]): string {
   return utf8.decode(bytes.subarray(start, end));
@@ -104,9 +105,12 @@ export function readVectraProtobuf(bytes: Uint8Array, spanKeys: ReadonlySet<stri
   const dimensions = vectorSpans.length === 0 ? 0 : (vectorSpans[0][1] - vectorSpans[0][0]) / 4;
   const vectors = new Float32Array(items.length * dimensions);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Packed floats are little-endian, as this machine's: each vector is one byte copy, not a call per float.
+  const target = new Uint8Array(vectors.buffer);
   vectorSpans.forEach(([start, end], i) => {
     if (end - start !== dimensions * 4) throw new Error('vectors of different lengths');
-    for (let j = 0; j < dimensions; j++) vectors[i * dimensions + j] = view.getFloat32(start + j * 4, true);
+    if (LITTLE_ENDIAN) target.set(bytes.subarray(start, end), i * dimensions * 4);
+    else for (let j = 0; j < dimensions; j++) vectors[i * dimensions + j] = view.getFloat32(start + j * 4, true);
   });
   return { items, vectors, dimensions };
 }
