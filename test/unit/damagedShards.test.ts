@@ -42,7 +42,15 @@ const damages: { name: string; damage: (shard: string) => Promise<void>; why: Re
       const file = path.join(shard, 'shard.json');
       await fs.writeFile(file, JSON.stringify({ ...JSON.parse(await fs.readFile(file, 'utf8')), idsHash: 'feed' }));
     },
-    why: /its shard\.json lists other chunks than its Vectra file \(ids differ\); its search terms were rebuilt/,
+    why: /its shard\.json lists other chunks than its Vectra file \(ids differ\); its catalog was emptied/,
+  },
+  {
+    name: 'torn postings',
+    damage: async (shard) => {
+      const file = path.join(shard, 'postings.bin');
+      await fs.writeFile(file, (await fs.readFile(file)).subarray(0, 100));
+    },
+    why: /its postings\.bin is damaged \(truncated postings\); its search terms were rebuilt from the chunks/,
   },
 ];
 

@@ -69,8 +69,8 @@ describe('WorkspaceIndex: secrets', () => {
     const manifest = (await readManifest(indexDir))!;
     await writeManifest(indexDir, { ...manifest, formatVersion: 1 });
     const { index, warnings } = await openIndex(root, indexDir);
-    assert.equal(INDEX_FORMAT_VERSION, 2);
-    assert.match(warnings.join('\n'), /index format changed \(1 → 2\)/);
+    assert.ok(INDEX_FORMAT_VERSION >= 2);
+    assert.match(warnings.join('\n'), new RegExp(`index format changed \\(1 → ${INDEX_FORMAT_VERSION}\\)`));
     assert.equal(index.fileCount, 0);
     assert.equal((await index.sync()).indexedFiles, 1);
   });

@@ -182,7 +182,7 @@ describe('WorkspaceIndex: rebuilds and recovery', () => {
     assert.deepEqual(await reopened.search('connection pool', { k: 3 }), await index.search('connection pool', { k: 3 }));
   });
 
-  it('rebuilds the lexical postings from Vectra when the shard file is garbage', async () => {
+  it('keeps answering by words when the shard file is garbage, and rebuilds its catalog by re-indexing', async () => {
     const root = await makeWorkspace(SAMPLE_PROJECT);
     const indexDir = await tempDir();
     const { index } = await openIndex(root, indexDir, { shards: 1 });

@@ -40,6 +40,7 @@ export class MemoryBudget {
     const limit = this.limitMb * MB;
     if (held() <= limit) return;
     collect();
+    if (process.env.RAG_DEBUG_MEM) console.error("collect", Math.round(held() / 2 ** 20), Math.round(stored.packedBytes / 2 ** 20));
     const now = held();
     if (now <= limit) return;
     const suggested = Math.ceil((now * 1.5) / MB / 64) * 64;

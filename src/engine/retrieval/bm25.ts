@@ -26,19 +26,45 @@ export class Postings {
     return none.remap(new Int32Array(0), documents);
   }
 
-  /** Rebuilds from the serialised form written by `toJSON`. */
-  static fromJSON(data: SerializedPostings): Postings {
-    const terms = TermList.fromJoined(data.terms);
-    const lengths = decodeUint32(data.lengths);
-    const postingData = data.dataBits === 16 ? new Uint16Array(decodeBytes(data.data).buffer) : decodeUint32(data.data);
-    return new Postings(terms, decodeUint32(data.offsets), postingData, lengths, sum(lengths));
+  /**
+   * Reads the binary form written by `toBinary`: a header of six 32-bit numbers (format, data width,
+   * bytes of terms, then the lengths of offsets, lengths and data), the sorted terms as UTF-8 joined by
+   * newlines, then the arrays as they are in memory, each at a multiple of 4 bytes. The arrays are views
+   * of the file's bytes: nothing is parsed. Throws on a file of another format or a torn one.
+   */
+  static fromBinary(file: Uint8Array): Postings {
+    const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file); // a copy: typed-array views need aligned offsets
+    if (bytes.byteLength < HEADER_BYTES) throw new Error('truncated postings');
+    const [format, dataBits, termBytes, offsetCount, lengthCount, dataCount] = new Uint32Array(bytes.buffer, bytes.byteOffset, 6);
+    if (format !== BINARY_FORMAT || (dataBits !== 16 && dataBits !== 32)) throw new Error(`postings of another format (${format})`);
+    let at = bytes.byteOffset + HEADER_BYTES;
+    const end = bytes.byteOffset + bytes.byteLength;
+    const take = (size: number) => {
+      const start = at;
+      at += align4(size);
+      if (at > end) throw new Error('truncated postings');
+      return start;
+    };
+    const terms = TermList.fromJoined(utf8.decode(new Uint8Array(bytes.buffer, take(termBytes), termBytes)));
+    const offsets = new Uint32Array(bytes.buffer, take(offsetCount * 4), offsetCount);
+    const lengths = new Uint32Array(bytes.buffer, take(lengthCount * 4), lengthCount);
+    const data = dataBits === 16 ? new Uint16Array(bytes.buffer, take(dataCount * 2), dataCount) : new Uint32Array(bytes.buffer, take(dataCount * 4), dataCount);
+    if (offsets.length !== terms.count + 1) throw new Error('postings whose terms and offsets disagree');
+    return new Postings(terms, offsets, data, lengths, sum(lengths));
   }
 
-  toJSON(): SerializedPostings {
-    return {
-      terms: this.terms.text, offsets: encodeArray(this.offsets), lengths: encodeArray(this.lengths),
-      data: encodeArray(this.data), dataBits: this.data instanceof Uint16Array ? 16 : 32,
-    };
+  toBinary(): Uint8Array {
+    const termBytes = Buffer.from(this.terms.text, 'utf8');
+    const arrays = [termBytes, this.offsets, this.lengths, this.data];
+    const out = new Uint8Array(HEADER_BYTES + arrays.reduce((total, a) => total + align4(a.byteLength), 0));
+    out.set(new Uint8Array(Uint32Array.of(BINARY_FORMAT, this.data instanceof Uint16Array ? 16 : 32, termBytes.length,
+      this.offsets.length, this.lengths.length, this.data.length).buffer));
+    let at = HEADER_BYTES;
+    for (const array of arrays) {
+      out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
+      at += align4(array.byteLength);
+    }
+    return out;
   }
 
   get size(): number {
@@ -135,34 +161,11 @@ function layout(termIds: Map<string, number>, counts: Uint32Array): { live: Term
   return { live: TermList.fromSorted(kept.map(([term]) => term)), remapped, offsets };
 }
 
-/**
- * Postings as stored in a shard file: the terms sorted and joined by newlines (terms are word characters only),
- * and the arrays as base64; both parse several times faster than JSON arrays.
- */
-export interface SerializedPostings {
-  terms: string;
-  offsets: string;
-  data: string;
-  /** Width of `data`'s numbers. */
-  dataBits: 16 | 32;
-  lengths: string;
-}
-
-function encodeArray(array: Uint32Array | Uint16Array): string {
-  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
-}
-
-/** Base64 to bytes in a fresh, aligned buffer (Buffer.from may share an unaligned pool). */
-function decodeBytes(base64: string): Uint8Array {
-  const bytes = Buffer.from(base64, 'base64');
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  return copy;
-}
-
-function decodeUint32(base64: string): Uint32Array {
-  return new Uint32Array(decodeBytes(base64).buffer);
-}
+/** Bumped when the binary layout changes. */
+const BINARY_FORMAT = 1;
+const HEADER_BYTES = 24;
+const align4 = (n: number) => (n + 3) & ~3;
+const utf8 = new TextDecoder('utf-8');
 
 function sum(values: Uint32Array): number {
   let total = 0;
@@ -234,15 +237,32 @@ export function collectionStats(groups: readonly Postings[]): CollectionStats {
  */
 export function scoreBm25(group: Postings, queryTerms: readonly string[], stats: CollectionStats): Map<number, number> {
   const scores = new Map<number, number>();
-  if (stats.documents === 0) return scores;
+  if (stats.documents === 0 || group.size === 0) return scores;
+  // Summed in a typed array, then one map entry per matched document: a map read and write per
+  // posting cost most of a query's lexical time on common terms.
+  const sums = scratch(group.size);
+  const touched: number[] = [];
   for (const term of new Set(queryTerms)) {
     const df = stats.documentFrequency(term);
     if (df === 0) continue;
     const idf = Math.log(1 + (stats.documents - df + 0.5) / (df + 0.5));
     group.forEachPosting(term, (doc, tf) => {
       const norm = K1 * (1 - B + (B * group.lengths[doc]) / stats.averageLength);
-      scores.set(doc, (scores.get(doc) ?? 0) + (idf * tf * (K1 + 1)) / (tf + norm));
+      if (sums[doc] === 0) touched.push(doc);
+      sums[doc] += (idf * tf * (K1 + 1)) / (tf + norm);
     });
   }
+  for (const doc of touched) {
+    scores.set(doc, sums[doc]);
+    sums[doc] = 0; // the scratch array is shared: leave it zeroed
+  }
   return scores;
+}
+
+let shared = new Float64Array(0);
+
+/** A zeroed array of at least `size` sums, reused across calls (scoring is synchronous). */
+function scratch(size: number): Float64Array {
+  if (shared.length < size) shared = new Float64Array(size);
+  return shared;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Postings, type SerializedPostings } from '../retrieval/bm25';
+import { Postings } from '../retrieval/bm25';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
 import { PackedTexts, PackedVectors } from './packed';
 import { VECTRA_INDEX_FILE, readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type ReadShard } from './vectraShard';
@@ -34,18 +34,20 @@ export interface FileChange {
   chunks: { record: ChunkRecord; vector: Float32Array; terms: string[] }[];
 }
 
-/** The shard's own file beside Vectra's: the lexical postings and the catalog of the shard's files. */
+/** The shard's own file beside Vectra's: the catalog of the shard's files. */
 interface ShardFile {
   version: number;
   /** Hash of Vectra's item ids in order: postings' document numbers refer to that order. */
   idsHash: string;
-  postings: SerializedPostings;
   files: Record<string, FileEntry>;
   skipped: Record<string, SkippedEntry>;
 }
 
 const SHARD_FILE = 'shard.json';
-const SHARD_FILE_VERSION = 1;
+/** 2: the postings moved to their own binary file (read as they are, where JSON took most of an open). */
+const SHARD_FILE_VERSION = 2;
+/** The lexical postings, binary (see `Postings.fromBinary`), of the chunks in Vectra's order. */
+const POSTINGS_FILE = 'postings.bin';
 
 /**
  * One shard of the index in memory: chunk facts, packed texts and quantized vectors, the BM25 postings
@@ -97,20 +99,18 @@ export class Shard {
     // An emptied shard's file has no vectors to tell their size: the index's dimension holds.
     const { records, texts } = stored;
     const vectors = records.length > 0 ? PackedVectors.fromFloats(stored.floats, dimensions) : PackedVectors.empty(dimensions);
-    if (file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records)) {
-      return {
-        shard: new Shard(dir, dimensions, records, texts, vectors, Postings.fromJSON(file.postings),
-          new Map(Object.entries(file.files)), new Map(Object.entries(file.skipped))),
-      };
-    }
-    const postings = Postings.fromDocuments(records.map((record, i) => termsOf({ ...record, text: texts.get(i) })));
-    const why = tornFile ? `its ${SHARD_FILE} is torn` : file === undefined ? `its ${SHARD_FILE} is missing`
-      : file.version !== SHARD_FILE_VERSION ? `its ${SHARD_FILE} is of version ${file.version}, not ${SHARD_FILE_VERSION}`
-        : `its ${SHARD_FILE} lists other chunks than its Vectra file (ids differ)`;
-    return {
-      shard: new Shard(dir, dimensions, records, texts, vectors, postings, new Map(), new Map()),
-      problem: `${why}; its search terms were rebuilt from the chunks`,
-    };
+    const catalogOk = file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records);
+    const { postings: saved, problem: postingsProblem } = await readPostings(dir, records.length);
+    // Whatever is damaged, the catalog is emptied too: the shard's files are then read again and saved whole.
+    const catalog = catalogOk && file && !postingsProblem ? { files: new Map(Object.entries(file.files)), skipped: new Map(Object.entries(file.skipped)) } : { files: new Map(), skipped: new Map() };
+    const postings = saved ?? Postings.fromDocuments(records.map((record, i) => termsOf({ ...record, text: texts.get(i) })));
+    const shard = new Shard(dir, dimensions, records, texts, vectors, postings, catalog.files, catalog.skipped);
+    if (catalogOk && !postingsProblem) return { shard };
+    const why = catalogOk ? postingsProblem!
+      : tornFile ? `its ${SHARD_FILE} is torn` : file === undefined ? `its ${SHARD_FILE} is missing`
+        : file.version !== SHARD_FILE_VERSION ? `its ${SHARD_FILE} is of version ${file.version}, not ${SHARD_FILE_VERSION}`
+          : `its ${SHARD_FILE} lists other chunks than its Vectra file (ids differ)`;
+    return { shard, problem: `${why}; ${saved ? 'its catalog was emptied' : 'its search terms were rebuilt from the chunks'}` };
   }
 
   get size(): number {
@@ -148,12 +148,10 @@ export class Shard {
       if (change.entry) files.set(change.path, change.entry);
       if (change.skipped) skipped.set(change.path, change.skipped);
     }
-    const file: ShardFile = {
-      version: SHARD_FILE_VERSION, idsHash: idsHash(records), postings: postings.toJSON(),
-      files: Object.fromEntries(files), skipped: Object.fromEntries(skipped),
-    };
+    const file: ShardFile = { version: SHARD_FILE_VERSION, idsHash: idsHash(records), files: Object.fromEntries(files), skipped: Object.fromEntries(skipped) };
     await fs.rm(dir, { recursive: true, force: true }); // a failed run's leftover of the same name
     await writeVectraShard(dir, { records, texts, vectors });
+    await writeFileAtomic(path.join(dir, POSTINGS_FILE), postings.toBinary());
     await writeFileAtomic(path.join(dir, SHARD_FILE), JSON.stringify(file));
     this.dir = dir;
     this.records = records;
@@ -162,6 +160,23 @@ export class Shard {
     this.postings = postings;
     this.files = files;
     this.skipped = skipped;
+  }
+}
+
+/** A shard's saved postings for `documents` chunks, or why they cannot be used. */
+async function readPostings(dir: string, documents: number): Promise<{ postings?: Postings; problem?: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(path.join(dir, POSTINGS_FILE));
+  } catch (err) {
+    return { problem: (err as NodeJS.ErrnoException).code === 'ENOENT' ? `its ${POSTINGS_FILE} is missing` : `its ${POSTINGS_FILE} cannot be read` };
+  }
+  try {
+    const postings = Postings.fromBinary(bytes);
+    if (postings.size === documents) return { postings };
+    return { problem: `its ${POSTINGS_FILE} counts ${postings.size} chunks, not ${documents}` };
+  } catch (err) {
+    return { problem: `its ${POSTINGS_FILE} is damaged (${err instanceof Error ? err.message : String(err)})` };
   }
 }
 
