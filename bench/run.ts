@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json]`: every benchmark section, printed as tables (or one JSON document), and
+ * `npm run bench [-- --json] [-- --scale] [-- --before OTHER/dist/engine.js]`: every benchmark section, printed as tables (or one JSON document), and
  * saved to bench-results/latest.json. Builds first: the product is measured as it ships (dist/).
  */
 import { execFileSync } from 'node:child_process';
@@ -7,12 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runIndexingBench } from './indexingBench';
 import { runProviderBench } from './providerBench';
+import { runScaleBench } from './scaleBench';
 import { runSurfacesBench } from './surfacesBench';
 import type { BenchSection } from './types';
 
 type Runner = () => Promise<BenchSection>;
 
-const SECTIONS: Runner[] = [() => runIndexingBench(), () => runProviderBench(), () => runSurfacesBench()];
+const SECTIONS: Runner[] = [() => runIndexingBench(), () => runScaleBench(), () => runProviderBench(), () => runSurfacesBench()];
 
 function printTable(section: BenchSection): void {
   const rows = [section.columns, ...section.rows.map((row) => row.map(String))];
