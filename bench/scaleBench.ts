@@ -75,6 +75,7 @@ export async function runScaleBench(log: (line: string) => void = (l) => process
         const build = run(engine, 'oursBuild', { ...args, dir });
         log(`scale ${size}: ${name}: ${build.chunks} chunks in ${(build.ms / 1000).toFixed(1)} s; querying…`);
         const query = run(engine, 'oursQuery', { ...args, dir });
+        log(`scale ${size}: ${name}: ${JSON.stringify({ build, query })}`);
         results[name].push({ chunks: build.chunks, build, query });
         await fs.rm(dir, { recursive: true, force: true });
       }

@@ -152,13 +152,14 @@ function postingArray(length: number, documents: number): PostingArray {
  * each term's pairs start.
  */
 function layout(termIds: Map<string, number>, counts: Uint32Array): { live: TermList; remapped: Int32Array; offsets: Uint32Array } {
-  const kept = [...termIds].filter(([, id]) => counts[id] > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // The default sort orders strings by UTF-16 code units, as `TermList` searches them.
+  const kept = [...termIds.keys()].filter((term) => counts[termIds.get(term)!] > 0).sort();
   const remapped = new Int32Array(termIds.size).fill(-1);
-  kept.forEach(([, id], t) => { remapped[id] = t; });
+  kept.forEach((term, t) => { remapped[termIds.get(term)!] = t; });
   const offsets = new Uint32Array(kept.length + 1);
   for (let id = 0; id < termIds.size; id++) if (remapped[id] >= 0) offsets[remapped[id] + 1] = counts[id] * 2;
   for (let t = 0; t < kept.length; t++) offsets[t + 1] += offsets[t];
-  return { live: TermList.fromSorted(kept.map(([term]) => term)), remapped, offsets };
+  return { live: TermList.fromSorted(kept), remapped, offsets };
 }
 
 /** Bumped when the binary layout changes. */
