@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
 import { analyseQuery } from '../../src/engine/retrieval/queryTerms';
-import { rerankLexical, type PoolChunk } from '../../src/engine/retrieval/rerank';
+import { rerankLexical, type PoolView } from '../../src/engine/retrieval/rerank';
 import { askedKinds, supportingKind } from '../../src/engine/retrieval/supportingFiles';
 import { makeWorkspace, tempDir } from '../helpers/workspace';
 
@@ -16,9 +16,18 @@ async function firstFiles(files: Record<string, string>, questions: string[], mo
 }
 
 /** A pool chunk with the given BM25 score and terms (its path and heading give their own). */
-function chunk(path: string, score: number, has: string[], context = ''): PoolChunk {
-  return { path, context, score, has: (term) => has.includes(term) };
+interface PoolChunk {
+  path: string;
+  context: string;
+  score: number;
+  terms: string[];
 }
+
+function chunk(path: string, score: number, terms: string[], context = ''): PoolChunk {
+  return { path, context, score, terms };
+}
+
+const VIEW: PoolView<PoolChunk> = { path: (c) => c.path, context: (c) => c.context, has: (c, term) => c.terms.includes(term) };
 
 const query = (question: string) => ({ terms: analyseQuery(question), asked: askedKinds(question), idf: () => 1 });
 
@@ -89,23 +98,23 @@ describe('ranking: reranking signals', () => {
     const ranked = rerankLexical([
       chunk('src/a.ts', 1.0, ['pool', 'size']),
       chunk('src/b.ts', 0.9, ['pool', 'size']), chunk('src/b.ts', 0.8, ['pool', 'size']), chunk('src/b.ts', 0.7, ['pool', 'size']),
-    ], query('pool size'));
+    ], query('pool size'), VIEW);
     assert.equal(ranked[0].path, 'src/b.ts');
   });
 
   it('bounds that evidence: many weak chunks of a long file do not beat one strong chunk', () => {
     const weak = Array.from({ length: 30 }, () => chunk('src/long.ts', 0.5, ['pool', 'size']));
-    const ranked = rerankLexical([chunk('src/a.ts', 1.0, ['pool', 'size']), ...weak], query('pool size'));
+    const ranked = rerankLexical([chunk('src/a.ts', 1.0, ['pool', 'size']), ...weak], query('pool size'), VIEW);
     assert.equal(ranked[0].path, 'src/a.ts');
   });
 
   it('puts a file that has all of the question\'s terms above one that repeats some of them', () => {
-    const ranked = rerankLexical([chunk('docs/a.md', 1.0, ['redact', 'log']), chunk('docs/b.md', 0.9, ['redact', 'log', 'censor'])], query('redact log censor'));
+    const ranked = rerankLexical([chunk('docs/a.md', 1.0, ['redact', 'log']), chunk('docs/b.md', 0.9, ['redact', 'log', 'censor'])], query('redact log censor'), VIEW);
     assert.equal(ranked[0].path, 'docs/b.md');
   });
 
   it('puts a chunk whose path or heading names the question\'s words above one that only mentions them', () => {
-    const ranked = rerankLexical([chunk('docs/api.md', 1.0, ['redact'], '## Options'), chunk('docs/guide.md', 0.8, ['redact'], '## Redaction')], query('redaction'));
+    const ranked = rerankLexical([chunk('docs/api.md', 1.0, ['redact'], '## Options'), chunk('docs/guide.md', 0.8, ['redact'], '## Redaction')], query('redaction'), VIEW);
     assert.equal(ranked[0].path, 'docs/guide.md');
   });
 });

@@ -3,7 +3,7 @@ import type { Source } from '../../protocol/events';
 import type { Candidate, RankingMode, SearchFilter } from '../../protocol/indexing';
 import type { Shard } from '../store/shard';
 import type { ChunkMeta } from '../store/vectraShard';
-import type { PoolChunk } from './rerank';
+import type { PoolView } from './rerank';
 import { scoreBm25, type CollectionStats } from './bm25';
 import { analyseQuery } from './queryTerms';
 import { rerankLexical, rerankVector } from './rerank';
@@ -68,16 +68,18 @@ export function rankShards(shards: readonly Shard[], query: RankingQuery): Ranki
     const terms = analyseQuery(query.question);
     const pool = lexicalTop(shards, [...terms.own, ...terms.compounds], query.stats, query.limit * POOL_FACTOR, allow);
     const idf = (term: string) => idfOf(query.stats, term);
-    lexical = rerankLexical(pool.map(poolChunk), { terms, asked, idf }).slice(0, query.limit);
+    lexical = rerankLexical(pool, { terms, asked, idf }, HIT_VIEW, query.limit);
   }
   const vector = mode === 'lexical' || !query.vector ? [] : rerankVector(vectorTop(shards, query.vector, query.limit, allow), asked, (hit) => hit.record.path);
   return { lexical, vector };
 }
 
 /** A hit as the reranking sees it: its path, heading, and which terms its postings hold. */
-function poolChunk(hit: Hit): Hit & PoolChunk {
-  return { ...hit, path: hit.record.path, context: hit.record.context, has: (term) => hit.shard.postings.frequency(term, hit.doc) > 0 };
-}
+const HIT_VIEW: PoolView<Hit> = {
+  path: (hit) => hit.record.path,
+  context: (hit) => hit.record.context,
+  has: (hit, term) => hit.shard.postings.frequency(term, hit.doc) > 0,
+};
 
 function idfOf(stats: CollectionStats, term: string): number {
   const df = stats.documentFrequency(term);

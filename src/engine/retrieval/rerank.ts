@@ -36,73 +36,81 @@ export interface RerankQuery {
   idf(term: string): number;
 }
 
-/** A chunk of the pool: where it is, how BM25 scored it, and whether it has a term. */
-export interface PoolChunk {
-  path: string;
-  /** The heading or declaration the chunk is under. */
-  context: string;
-  score: number;
-  has(term: string): boolean;
+/** How the reranking reads a pool item: its file, its heading or declaration, and whether it has a term. */
+export interface PoolView<T> {
+  path(item: T): string;
+  context(item: T): string;
+  has(item: T, term: string): boolean;
 }
 
-/** Per file of the pool: its best chunk's score, all its chunks' scores, and the weight of the terms they have. */
+/** Per file of the pool: its best chunk's score, all its chunks' scores, and which question terms they have. */
 interface FileFacts {
   best: number;
   sum: number;
+  /** Bit i: the file's pooled chunks have the question's term i (the first 31 terms; more is rare). */
   covered: number;
 }
 
-/** The pool reordered, best first, with the adjusted scores. */
-export function rerankLexical<T extends PoolChunk>(pool: readonly T[], query: RerankQuery): T[] {
-  const own = query.terms.own;
+const MASK_TERMS = 31;
+
+/**
+ * The pool reordered by the signals, best first: the first `limit` items, copied with their adjusted
+ * scores. Cost: a few map lookups and a binary search per item and question term, no text read.
+ */
+export function rerankLexical<T extends { score: number }>(pool: readonly T[], query: RerankQuery, view: PoolView<T>, limit = pool.length): T[] {
+  const own = query.terms.own.slice(0, MASK_TERMS);
   const weights = own.map((term) => query.idf(term));
   const total = weights.reduce((sum, w) => sum + w, 0);
-  if (pool.length === 0 || total === 0) return [...pool];
-  const fieldMemo = new Map<string, Set<string>>();
-  const fileTerms = new Map<string, Set<number>>();
-  const scored = pool.map((chunk) => {
-    const fields = fieldTermsOf(chunk, fieldMemo);
-    let seen = fileTerms.get(chunk.path);
-    if (!seen) fileTerms.set(chunk.path, (seen = new Set()));
-    let inFields = 0;
-    own.forEach((term, i) => {
-      if (weights[i] === 0) return;
-      if (fields.has(term)) inFields += weights[i];
-      if (!seen.has(i) && chunk.has(term)) seen.add(i);
-    });
-    const field = 1 + RERANK.fieldBoost * (inFields / total);
-    const supporting = isUnaskedSupporting(chunk.path, query.asked) ? RERANK.supportingWeight : 1;
-    return { chunk, score: chunk.score * field * supporting };
-  });
+  if (pool.length === 0 || total === 0) return pool.slice(0, limit);
+  const scores = new Float64Array(pool.length);
+  const paths: string[] = [];
   const files = new Map<string, FileFacts>();
-  for (const { chunk, score } of scored) {
-    const file = files.get(chunk.path);
-    if (file) {
-      file.best = Math.max(file.best, score);
-      file.sum += score;
-    } else {
-      const covered = [...fileTerms.get(chunk.path)!].reduce((sum, i) => sum + weights[i], 0);
-      files.set(chunk.path, { best: score, sum: score, covered });
+  pool.forEach((item, i) => {
+    const path = view.path(item);
+    const pathTerms = termsOf(path);
+    const contextTerms = termsOf(view.context(item));
+    let file = files.get(path);
+    if (!file) files.set(path, (file = { best: 0, sum: 0, covered: 0 }));
+    let inFields = 0;
+    for (let t = 0; t < own.length; t++) {
+      if (weights[t] === 0) continue;
+      if (pathTerms.has(own[t]) || contextTerms.has(own[t])) inFields += weights[t];
+      if ((file.covered & (1 << t)) === 0 && view.has(item, own[t])) file.covered |= 1 << t;
     }
-  }
-  const factors = new Map([...files].map(([path, facts]) => [path, fileFactor(facts, total)]));
-  return scored
-    .map(({ chunk, score }) => ({ ...chunk, score: score * factors.get(chunk.path)! }))
-    .sort((a, b) => b.score - a.score);
+    const field = 1 + RERANK.fieldBoost * (inFields / total);
+    const supporting = isUnaskedSupporting(path, query.asked) ? RERANK.supportingWeight : 1;
+    const score = item.score * field * supporting;
+    scores[i] = score;
+    paths.push(path);
+    file.best = Math.max(file.best, score);
+    file.sum += score;
+  });
+  const factors = new Map<string, number>();
+  for (const [path, facts] of files) factors.set(path, fileFactor(facts, weights, total));
+  for (let i = 0; i < pool.length; i++) scores[i] *= factors.get(paths[i])!;
+  const order = Array.from(pool.keys()).sort((a, b) => scores[b] - scores[a]);
+  return order.slice(0, limit).map((i) => ({ ...pool[i], score: scores[i] }));
 }
 
 /** What a file's chunks are multiplied by for its other matching chunks and for the terms they cover. */
-function fileFactor({ best, sum, covered }: FileFacts, total: number): number {
+function fileFactor({ best, sum, covered }: FileFacts, weights: readonly number[], total: number): number {
   const evidence = best > 0 ? 1 + Math.min((RERANK.fileEvidence * (sum - best)) / best, RERANK.fileEvidenceCap) : 1;
-  const coverage = RERANK.fileCoverageFloor + (1 - RERANK.fileCoverageFloor) * (covered / total);
+  let got = 0;
+  weights.forEach((weight, t) => { if (covered & (1 << t)) got += weight; });
+  const coverage = RERANK.fileCoverageFloor + (1 - RERANK.fileCoverageFloor) * (got / total);
   return evidence * coverage;
 }
 
-/** The terms of a chunk's path and heading, memoised per pool (a file's chunks share a path). */
-function fieldTermsOf(chunk: PoolChunk, memo: Map<string, Set<string>>): Set<string> {
-  const key = `${chunk.path}\n${chunk.context}`;
-  let set = memo.get(key);
-  if (!set) memo.set(key, (set = new Set(terms(key))));
+/** Terms of paths and headings, kept across questions: the same files come back again and again. */
+const FIELD_CACHE_LIMIT = 20_000;
+const fieldCache = new Map<string, Set<string>>();
+
+function termsOf(field: string): Set<string> {
+  let set = fieldCache.get(field);
+  if (!set) {
+    if (fieldCache.size >= FIELD_CACHE_LIMIT) fieldCache.clear();
+    fieldCache.set(field, (set = new Set(terms(field))));
+  }
   return set;
 }
 
