@@ -2,7 +2,7 @@ import { Ollama, type Message } from 'ollama';
 import type { ModelInfo } from '../../protocol/events';
 import type { ChatMessage, ToolCall, ToolCallingLlm, TurnOptions } from '../strategies';
 import { ollamaFetch } from './ollamaTransport';
-import { HttpStatusError, ProviderError, rejectsTools, toProviderError, type ProviderTarget } from './providerErrors';
+import { HttpStatusError, ProviderError, refusedTools, rejectsTools, toProviderError, type ProviderTarget } from './providerErrors';
 import { CHAT_RETRY, retryPolicy, withRetries, type RetryPolicy } from './retry';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
@@ -34,9 +34,6 @@ export class OllamaChat implements ToolCallingLlm {
   readonly host: string;
   private readonly retry: RetryPolicy;
   private readonly contextTokens: number;
-  /** Set when the model said it "does not support tools": later questions are asked without them. */
-  private toolsRejected = false;
-
   constructor(options: OllamaChatOptions = {}) {
     this.host = normalizeOllamaHost(options.host);
     this.info = { provider: 'ollama', model: options.model || DEFAULT_OLLAMA_CHAT_MODEL };
@@ -55,7 +52,7 @@ export class OllamaChat implements ToolCallingLlm {
     const model = this.info.model;
     const target = ollamaTarget(this.host, 'generation');
     // Ollama has no tool choice: a turn that may not call tools is asked without them.
-    const offered = tools && tools.length > 0 && toolChoice !== 'none' && !this.toolsRejected ? tools : undefined;
+    const offered = tools && tools.length > 0 && toolChoice !== 'none' && !refusedTools.has(`${this.host} ${model}`) ? tools : undefined;
     // A client per request: its fetch carries this request's signal, so an abort closes the socket
     // even while waiting for the response headers (a model still loading).
     const client = new Ollama({ host: this.host, fetch: ollamaFetch({ signal, ndjson: true }) });
@@ -71,7 +68,7 @@ export class OllamaChat implements ToolCallingLlm {
           throw toProviderError(err, target, { model });
         }
         // A model without tool calling answers as it did before tools existed.
-        this.toolsRejected = true;
+        refusedTools.add(`${this.host} ${model}`);
         try {
           return await chat(false);
         } catch (retryErr) {

@@ -4,7 +4,7 @@ import type { ModelInfo } from '../../protocol/events';
 import type { ChatMessage, ToolCall, ToolCallingLlm, TurnOptions } from '../strategies';
 import { ToolCallDeltas, toOpenAIMessages, toOpenAITool } from './openaiTools';
 import {
-  HttpStatusError, InStreamError, ProviderError, StreamEndedEarlyError, parseRetryAfter, rejectsTools, statusFailure, toProviderError, type ProviderTarget,
+  HttpStatusError, InStreamError, ProviderError, StreamEndedEarlyError, parseRetryAfter, refusedTools, rejectsTools, statusFailure, toProviderError, type ProviderTarget,
 } from './providerErrors';
 import { CHAT_RETRY, retryPolicy, withRetries, type RetryPolicy } from './retry';
 
@@ -47,9 +47,6 @@ export class OpenAIChat implements ToolCallingLlm {
   readonly baseURL: string;
   private readonly connection: OpenAIConnection;
   private readonly retry: RetryPolicy;
-  /** Set when the server refused `tools`: later questions are asked without them. */
-  private toolsRejected = false;
-
   constructor(options: OpenAIChatOptions = {}) {
     this.connection = new OpenAIConnection(options, 'generation');
     this.baseURL = this.connection.baseURL;
@@ -67,7 +64,7 @@ export class OpenAIChat implements ToolCallingLlm {
   async *astreamTurn(messages: ChatMessage[], { signal, tools, toolChoice }: TurnOptions): AsyncGenerator<string | ToolCall> {
     const model = this.info.model;
     const { client } = this.connection.open();
-    const offered = tools && tools.length > 0 && !this.toolsRejected ? tools : undefined;
+    const offered = tools && tools.length > 0 && !refusedTools.has(`${this.baseURL} ${model}`) ? tools : undefined;
     const create = (withTools: boolean) => client.chat.completions.create({
       model, messages: toOpenAIMessages(messages), stream: true,
       ...(withTools && offered ? { tools: offered.map(toOpenAITool), tool_choice: toolChoice ?? 'auto' } : {}),
@@ -80,7 +77,7 @@ export class OpenAIChat implements ToolCallingLlm {
         if (!offered || signal.aborted || !(err instanceof APIError) || !rejectsTools(err.status, err.message)) {
           throw await this.connection.explainMissingModel(this.connection.toError(err, signal, { model }), model, signal);
         }
-        this.toolsRejected = true;
+        refusedTools.add(`${this.baseURL} ${model}`);
         try {
           return await create(false);
         } catch (retryErr) {

@@ -247,3 +247,6 @@ function clip(text: string, max = 200): string {
 export function rejectsTools(status: number | undefined, message: string): boolean {
   return (status === 400 || status === 422 || status === 500 || status === 501) && /\btools?\b|function.?call/i.test(message);
 }
+
+/** Endpoints and models that refused `tools` in this process (`endpoint model`): later questions are asked without them. */
+export const refusedTools = new Set<string>();
