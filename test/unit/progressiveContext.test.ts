@@ -3,31 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseQuery } from '../../src/engine/progressiveContext';
-import type { ChatMessage, Retriever, ToolCall, ToolCallingLlm, TurnOptions } from '../../src/engine/strategies';
+import type { Retriever, ToolCallingLlm } from '../../src/engine/strategies';
 import type { StreamConfig } from '../../src/engine/streamConfig';
 import { StreamingRag } from '../../src/engine/streamingRag';
 import type { ContextUpdateEvent, RagEvent, Source } from '../../src/protocol/events';
-import { source } from '../helpers/engineFakes';
-
-/** A model that plays one scripted turn per request (text, then tool calls) and records what it was sent. */
-function toolModel(turns: { text?: string; waitMs?: number; calls?: { name?: string; arguments: string }[] }[]) {
-  const seen: { messages: ChatMessage[]; options: TurnOptions }[] = [];
-  const llm: ToolCallingLlm & { seen: typeof seen } = {
-    seen,
-    info: { provider: 'test', model: 'tools' },
-    async *astream() {
-      yield 'not used';
-    },
-    async *astreamTurn(messages, options) {
-      seen.push({ messages: [...messages], options });
-      const turn = turns[seen.length - 1] ?? { text: 'done' };
-      if (turn.waitMs) await new Promise((r) => setTimeout(r, turn.waitMs));
-      if (turn.text) yield turn.text;
-      for (const [i, call] of (turn.calls ?? []).entries()) yield { id: `c${seen.length}-${i}`, name: call.name ?? 'search', arguments: call.arguments } satisfies ToolCall;
-    },
-  };
-  return llm;
-}
+import { source, toolModel } from '../helpers/engineFakes';
 
 function retriever(first: Source[], more: (query: string, exclude: readonly Source[]) => Source[] | Promise<Source[]>): Retriever {
   return { retrieve: () => first, searchMore: async (query, { exclude }) => more(query, exclude) };
