@@ -1,7 +1,7 @@
 import type { Source } from '../protocol/events';
 import { raceDeadline } from './deadline';
 import { RagError, isAbortError, describeError } from './errors';
-import { packSources } from './prompt';
+import { aboveFloor, packSources } from './prompt';
 import type { ChatMessage, Retriever, ToolCall, ToolCallingLlm, ToolSpec } from './strategies';
 import type { StreamConfig } from './streamConfig';
 
@@ -127,7 +127,8 @@ async function runCall(call: ToolCall, request: ProgressiveRequest, budget: Sear
     return { content: `Error: the search failed (${describeError(err)}). ${ANSWER_NOW}`, refused: false };
   }
   const firstIndex = sources.length + 1;
-  const packed = packSources(found.slice(0, config.extraSourcesPerSearch), firstIndex, budget.tokensLeft, config.maxDocChars);
+  // Like the first wave: passages far less relevant than the search's best would distract more than inform.
+  const packed = packSources(aboveFloor(found).slice(0, config.extraSourcesPerSearch), firstIndex, budget.tokensLeft, config.maxDocChars);
   budget.tokensLeft -= packed.tokens;
   sources.push(...packed.sources);
   const wave: ContextWave = { wave: budget.done + 1, query, firstIndex, sources: packed.sources };

@@ -6,9 +6,9 @@
 //   - is 60 parts long (about 6 s) when the prompt contains FAKE-LM-LONG (to test Stop), and fails after its
 //     first part when it contains FAKE-LM-FAIL (to test error display); with FAKE-LM-HTML it writes <img> and
 //     <script> markup (to test that the panel shows it as text). It stops when cancelled.
-//   - with FAKE-LM-SEARCH <words> in the question and a `search` tool offered, first calls the tool
-//     (a LanguageModelToolCallPart with { query: <words> }); answered with the tool's result, it cites the newest
-//     source too (progressive context).
+//   - with FAKE-LM-SEARCH in the question and a `search` tool offered, first calls the tool (a
+//     LanguageModelToolCallPart with { query: SEARCH_QUERY }, words the question does not hold, so the search finds
+//     passages the first wave lacks); answered with the tool's result, it cites the newest source too.
 // Each request (with its whole prompt) and how it ended is appended as a JSON line to $E2E_FAKE_LM_LOG for tests to read.
 // Also, for the harness's own checks: a chat participant @fakelm that streams the selected model's answer, and the
 // commands "Fake LM: Activate the Extension Under Test" and "Fake LM: Open Test Webview".
@@ -18,6 +18,7 @@ const fs = require('fs');
 const VENDOR = 'fakelm';
 const EXTENSION_UNDER_TEST = 'workspace-rag.workspace-rag';
 const DELAY_MS = Number(process.env.E2E_FAKE_LM_DELAY_MS || 100);
+const SEARCH_QUERY = 'least recently used cache eviction';
 const MODEL = {
   id: 'fake-lm', name: 'Fake LM', family: 'fake', version: '1', maxInputTokens: 100000, maxOutputTokens: 4000,
   tooltip: 'Deterministic test model', detail: 'tests only', isUserSelectable: true,
@@ -57,12 +58,11 @@ async function activate(context) {
     provideLanguageModelChatResponse: async (_model, messages, options, progress, token) => {
       const prompt = messages.map(textOf).join('\n');
       const tools = (options?.tools ?? []).map((tool) => tool.name);
-      const search = prompt.match(/FAKE-LM-SEARCH ([^\n?]+)/);
-      if (search && tools.includes('search') && !hasToolResult(messages)) {
-        record({ event: 'request', messages: messages.length, tools, toolCall: search[1], prompt });
+      if (prompt.includes('FAKE-LM-SEARCH') && tools.includes('search') && !hasToolResult(messages)) {
+        record({ event: 'request', messages: messages.length, tools, toolCall: SEARCH_QUERY, prompt });
         await new Promise((resolve) => setTimeout(resolve, DELAY_MS));
-        progress.report(new vscode.LanguageModelToolCallPart('fake-call-1', 'search', { query: search[1].trim() }));
-        return record({ event: 'done', toolCall: search[1] });
+        progress.report(new vscode.LanguageModelToolCallPart('fake-call-1', 'search', { query: SEARCH_QUERY }));
+        return record({ event: 'done', toolCall: SEARCH_QUERY });
       }
       const { sources, parts } = answer(prompt);
       const request = { messages: messages.length, tools, promptChars: prompt.length, sources, lastMessage: textOf(messages[messages.length - 1] ?? { content: [] }).slice(-300), prompt };

@@ -14,7 +14,7 @@ suite('Progressive context (installed extension)', () => {
     await view.locator('#question').waitFor({ timeout: 30_000 });
     const turns = view.locator('.turn');
     const before = await turns.count();
-    await view.locator('#question').fill('How long does a session last? FAKE-LM-SEARCH LRU cache eviction');
+    await view.locator('#question').fill('How long does a session last? FAKE-LM-SEARCH');
     await view.locator('#question').press('Enter');
     const turn = turns.nth(before);
     const answer = (await sample(turn.locator('.answer'), { until: (t) => t.includes('FAKE-LM-DONE'), timeout: 60_000 })).at(-1);
@@ -22,7 +22,8 @@ suite('Progressive context (installed extension)', () => {
     const firstWave = await turn.locator('.sources > .source').count();
     const wave = turn.locator('.wave[data-wave="2"]');
     assert.ok(firstWave > 0, 'the first wave of cards');
-    assert.match(await wave.locator('.wave-head').innerText(), /^Searched again: “LRU cache eviction” · \d+ more sources?$/);
+    assert.match(await wave.locator('.wave-head').innerText(), /^Searched again: “least recently used cache eviction” · \d+ more sources?$/);
+    assert.ok(await wave.locator('.source[data-path="src/cache/lru.ts"]').count(), 'the cache\'s code came with the search');
     const numbers = await wave.locator('.source').evaluateAll((cards) => cards.map((card) => Number(card.dataset.index)));
     assert.deepEqual(numbers, numbers.map((_, i) => firstWave + 1 + i), 'numbered after the first wave');
     const newest = numbers.at(-1);
