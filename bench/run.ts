@@ -6,13 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runIndexingBench } from './indexingBench';
+import { runProgressiveBench } from './progressiveBench';
 import { runProviderBench } from './providerBench';
 import { runSurfacesBench } from './surfacesBench';
 import type { BenchSection } from './types';
 
 type Runner = () => Promise<BenchSection>;
 
-const SECTIONS: Runner[] = [() => runIndexingBench(), () => runProviderBench(), () => runSurfacesBench()];
+const SECTIONS: Runner[] = [() => runIndexingBench(), () => runProviderBench(), () => runProgressiveBench(), () => runSurfacesBench()];
 
 function printTable(section: BenchSection): void {
   const rows = [section.columns, ...section.rows.map((row) => row.map(String))];
