@@ -33,7 +33,8 @@ export interface ContextWave {
 
 export interface ProgressiveRequest {
   llm: ToolCallingLlm;
-  retriever: Retriever & Required<Pick<Retriever, 'searchMore'>>;
+  /** The retriever's `searchMore`: passages for the model's query, leaving out those shown. */
+  search: NonNullable<Retriever['searchMore']>;
   prompt: string;
   /** Every source shown so far, in citation order; each wave is appended to it. */
   sources: Source[];
@@ -120,7 +121,7 @@ async function runCall(call: ToolCall, request: ProgressiveRequest, budget: Sear
   const { config, signal, sources } = request;
   let found: Source[];
   try {
-    const work = request.retriever.searchMore(query, { signal, exclude: [...sources] });
+    const work = request.search(query, { signal, exclude: [...sources] });
     found = await raceDeadline(work, config.retrievalTimeout, signal, () => new RagError('retrieval_timeout', 'The search took too long.'));
   } catch (err) {
     if (signal.aborted || isAbortError(err)) throw err;

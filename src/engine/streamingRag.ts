@@ -157,9 +157,10 @@ export class StreamingRag {
       };
       try {
         const retriever = this.retriever;
+        // A model that can call tools, and a retriever that can search again: progressive context.
         iterator = this.strategy === 'async' && canCallTools(this.llm) && retriever.searchMore && this.config.maxExtraSearches > 0
           ? progressiveAnswer({
-            llm: this.llm, retriever: { ...retriever, searchMore: retriever.searchMore.bind(retriever) },
+            llm: this.llm, search: (q, o) => retriever.searchMore!(q, o),
             prompt: built.prompt, sources: allSources, config: this.config, signal: controller.signal,
           })
           : openTokenStream(this.strategy, this.llm, this.retriever,
