@@ -79,7 +79,7 @@ export class HttpHost {
         this.receive({ type: 'model', model });
       }
     } catch (err) {
-      const index: IndexView = { files: 0, chunks: 0, lastUpdated: null, progress: null, error: `The server does not answer (${describe(err)}). Is workspace-rag serve still running?`, warnings: [] };
+      const index: IndexView = { files: 0, chunks: 0, lastUpdated: null, progress: null, error: `The server does not answer (${describe(err)}). Is workspace-rag serve still running?`, warnings: [], activity: { stored: [], failed: [] } };
       if (restore) this.receive({ type: 'restore', turns: structuredClone(this.turns), index, model: { label: '' } });
       else this.receive({ type: 'index', index });
     }

@@ -6,6 +6,7 @@ import { actionsFor, type UserAction } from '../src/protocol/errorCodes';
 import type { ErrorEvent, RagEvent } from '../src/protocol/events';
 import type { HostMessage, IndexView, Turn, WebviewMessage } from '../src/protocol/webview';
 import { connectHost } from './hostConnection';
+import { showFileActivity } from './indexView';
 import { renderAnswer } from './markdown';
 import { sourceCard } from './sourceCard';
 
@@ -20,6 +21,7 @@ const askButton = $<HTMLButtonElement>('ask');
 const stopButton = $<HTMLButtonElement>('stop');
 const clearButton = $<HTMLButtonElement>('clear');
 const indexLine = $<HTMLDivElement>('index-state');
+const indexFiles = $<HTMLDetailsElement>('index-files');
 const modelLine = $<HTMLDivElement>('model');
 const empty = $<HTMLDivElement>('empty');
 
@@ -150,6 +152,7 @@ function showIndex(index: IndexView): void {
   // The newest problem the index reported (a damaged part repaired), until a reload.
   indexLine.title = index.warnings.join('\n');
   indexLine.classList.toggle('warning', index.warnings.length > 0 && !index.error);
+  showFileActivity(indexFiles, index);
 }
 
 function addTurn(turn: Turn): void {

@@ -24,6 +24,7 @@ ${styles}
 <body>
 <header>
   <div id="index-state" aria-live="polite">Opening the index…</div>
+  <details id="index-files" hidden><summary></summary><ul class="stored" aria-label="Recently indexed files"></ul><ul class="failed" aria-label="Files that could not be read"></ul></details>
   <div id="model"></div>
 </header>
 <main id="conversation" aria-label="Conversation">

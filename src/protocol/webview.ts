@@ -5,7 +5,7 @@
 import type { UserAction } from './errorCodes';
 import type { RagEvent } from './events';
 import type { IndexProgress } from './indexing';
-import type { SessionState } from './session';
+import type { FileActivityState, SessionState } from './session';
 
 /** One question and everything its answer stream said so far. */
 export interface Turn {
@@ -25,6 +25,8 @@ export interface IndexView {
   error: string | null;
   /** Recent problems worth a look (a damaged part of the index repaired), newest last. */
   warnings: string[];
+  /** The files indexing stored lately (newest last), and those it could not read, with the reason. */
+  activity: FileActivityState;
 }
 
 /** Who will answer the next question, as the user chose it. */
@@ -59,6 +61,7 @@ export function indexView(state: SessionState): IndexView {
     progress: state.progress && state.progress.phase !== 'done' ? describeProgress(state.progress) : null,
     error: state.error?.message ?? null,
     warnings: state.warnings.map((w) => w.message),
+    activity: state.activity,
   };
 }
 
