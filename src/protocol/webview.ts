@@ -29,13 +29,30 @@ export interface IndexView {
   activity: FileActivityState;
 }
 
+/** An earlier conversation in the panel's list. */
+export interface ConversationSummary {
+  id: string;
+  /** Its first question, shortened. */
+  title: string;
+  /** When its last question was asked (ms since the epoch). */
+  updatedAt: number;
+  questions: number;
+}
+
+/** The conversations kept for this workspace, newest first, and the one shown (null: a new one, not yet asked in). */
+export interface ConversationsView {
+  list: ConversationSummary[];
+  current: string | null;
+}
+
 /** Who will answer the next question, as the user chose it. */
 export interface ModelView {
   label: string;
 }
 
 export type HostMessage =
-  | { type: 'restore'; turns: Turn[]; index: IndexView; model: ModelView }
+  | { type: 'restore'; turns: Turn[]; index: IndexView; model: ModelView; conversations: ConversationsView }
+  | { type: 'conversations'; conversations: ConversationsView }
   | { type: 'turn'; turn: Turn }
   | { type: 'events'; turnId: number; events: RagEvent[] }
   | { type: 'status'; turnId: number; status: Turn['status'] }
@@ -47,7 +64,10 @@ export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'ask'; question: string }
   | { type: 'stop' }
-  | { type: 'clear' }
+  /** Starts a new conversation; the current one stays in the list. */
+  | { type: 'newConversation' }
+  | { type: 'openConversation'; id: string }
+  | { type: 'deleteConversation'; id: string }
   | { type: 'open'; path: string; startLine: number; endLine: number }
   /** One of the actions an error offered (see errorCodes.ts); the host runs only known ones. */
   | { type: 'action'; action: UserAction };
