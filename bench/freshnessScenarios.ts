@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { watchFolders } from '../src/cli/folderWatcher';
 import { IndexClient } from '../src/engine/indexing/worker/indexClient';
+import type { IndexSummary } from '../src/protocol/indexing';
 import { AnswerSession } from '../src/engine/session/answerSession';
 import { threadIndexes } from '../src/engine/session/folderIndexes';
 import { peakRssMb, percentile, round, runScenarioFromArgv } from './scenarioTools';
@@ -24,9 +25,14 @@ runScenarioFromArgv({
     const index = await IndexClient.open({ root, indexDir: dir, scan: { include }, workerScript });
     let received = 0;
     const started = performance.now();
-    const summary = await index.sync(events ? { onFile: () => { received++; } } : {});
-    const ms = performance.now() - started;
-    await index.close();
+    let summary: IndexSummary;
+    let ms: number;
+    try {
+      summary = await index.sync(events ? { onFile: () => { received++; } } : {});
+      ms = performance.now() - started;
+    } finally {
+      await index.close(); // on failure too: the index thread would keep this process, and the benchmark waiting on it, alive
+    }
     return { ms: Math.round(ms), chunks: summary.chunks, files: summary.files, events: received, peakRssMb: peakRssMb() };
   },
 
@@ -42,7 +48,10 @@ runScenarioFromArgv({
       openIndex: threadIndexes(workerScript),
     });
     const building = performance.now();
-    const [summary] = await session.reindex();
+    const [summary] = await session.reindex().catch(async (err) => {
+      await session.close();
+      throw err;
+    });
     const buildMs = performance.now() - building;
     await fs.mkdir(path.join(root, 'bench-fresh'), { recursive: true }); // new files go here: the folder is watched from the start
     const watcher = watchFolders(session, [root], { indexDirs: [dir], onError: (m) => process.stderr.write(m + '\n') });
