@@ -5,7 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { runFreshnessBench } from './freshnessBench';
 import { runIndexingBench } from './indexingBench';
+import { runProgressiveBench } from './progressiveBench';
 import { runProviderBench } from './providerBench';
 import { runScaleBench } from './scaleBench';
 import { runSurfacesBench } from './surfacesBench';
@@ -13,7 +15,14 @@ import type { BenchSection } from './types';
 
 type Runner = () => Promise<BenchSection>;
 
-const SECTIONS: Runner[] = [() => runIndexingBench(), () => runScaleBench(), () => runProviderBench(), () => runSurfacesBench()];
+const SECTIONS: Runner[] = [
+  () => runIndexingBench(),
+  () => runScaleBench(),
+  () => runFreshnessBench(),
+  () => runProviderBench(),
+  () => runProgressiveBench(),
+  () => runSurfacesBench(),
+];
 
 function printTable(section: BenchSection): void {
   const rows = [section.columns, ...section.rows.map((row) => row.map(String))];

@@ -6,7 +6,10 @@ import { actionsFor, type UserAction } from '../src/protocol/errorCodes';
 import type { ErrorEvent, RagEvent } from '../src/protocol/events';
 import type { HostMessage, IndexView, Turn, WebviewMessage } from '../src/protocol/webview';
 import { connectHost } from './hostConnection';
+import { conversationControls } from './conversations';
+import { showFileActivity } from './indexView';
 import { renderAnswer } from './markdown';
+import { contextWave } from './contextWave';
 import { sourceCard } from './sourceCard';
 
 const host = connectHost(receive);
@@ -18,8 +21,8 @@ const form = $<HTMLFormElement>('ask-form');
 const input = $<HTMLTextAreaElement>('question');
 const askButton = $<HTMLButtonElement>('ask');
 const stopButton = $<HTMLButtonElement>('stop');
-const clearButton = $<HTMLButtonElement>('clear');
 const indexLine = $<HTMLDivElement>('index-state');
+const indexFiles = $<HTMLDetailsElement>('index-files');
 const modelLine = $<HTMLDivElement>('model');
 const empty = $<HTMLDivElement>('empty');
 
@@ -44,12 +47,17 @@ let frameRequested = false;
 function receive(message: HostMessage): void {
   switch (message.type) {
     case 'restore':
-      conversation.replaceChildren();
+      conversation.replaceChildren(empty);
       views.clear();
       for (const turn of message.turns) addTurn(turn);
       showIndex(message.index);
       modelLine.textContent = message.model.label;
+      conversations.show(message.conversations);
+      empty.hidden = message.turns.length > 0;
       setStreaming(message.turns.find((t) => t.status === 'streaming')?.id);
+      break;
+    case 'conversations':
+      conversations.show(message.conversations);
       break;
     case 'turn':
       addTurn(message.turn);
@@ -101,7 +109,7 @@ document.addEventListener('keydown', (event) => {
 });
 
 stopButton.addEventListener('click', () => post({ type: 'stop' }));
-clearButton.addEventListener('click', () => post({ type: 'clear' }));
+const conversations = conversationControls(document, post);
 
 // One listener for every citation chip and source card, present and future.
 conversation.addEventListener('click', (event) => {
@@ -150,6 +158,7 @@ function showIndex(index: IndexView): void {
   // The newest problem the index reported (a damaged part repaired), until a reload.
   indexLine.title = index.warnings.join('\n');
   indexLine.classList.toggle('warning', index.warnings.length > 0 && !index.error);
+  showFileActivity(indexFiles, index);
 }
 
 function addTurn(turn: Turn): void {
@@ -177,6 +186,9 @@ function apply(view: TurnView, event: RagEvent): void {
   switch (event.type) {
     case 'source':
       view.sources.append(sourceCard(document, event));
+      break;
+    case 'context_update':
+      view.sources.append(contextWave(document, event));
       break;
     case 'retrieval_done':
       if (event.numDocs === 0) view.sources.append(note('No matching passages in the index.'));

@@ -42,6 +42,8 @@ export interface SourceEvent {
    */
   snippetMatches: [number, number][];
 }
+/** A source as every surface shows it: a `source` event's payload. */
+export type SourceCardData = Omit<SourceEvent, 'type' | 't'>;
 export interface RetrievalDoneEvent { type: 'retrieval_done'; t: number; numDocs: number; retrievalMs: number }
 export interface GenerationStartEvent {
   type: 'generation_start'; t: number; strategy: Strategy; provider: string; model: string; promptTokens: number;
@@ -62,11 +64,24 @@ export interface GenerationDoneEvent {
   /** Source numbers the answer never cited, ascending. */
   uncited: number[];
 }
+/**
+ * A further wave of sources: the model called the `search` tool (progressive context) and got these
+ * passages. Wave 1 is the `source` events before the answer; waves 2 and up come during generation.
+ * Their numbers follow the existing ones, so citations already written keep their meaning.
+ */
+export interface ContextUpdateEvent {
+  type: 'context_update'; t: number;
+  wave: number;
+  /** What the model searched for. */
+  query: string;
+  /** The new passages only (none when the search found nothing not shown already), numbered on. */
+  sources: SourceCardData[];
+}
 export interface ErrorEvent { type: 'error'; t: number; stage: Stage; message: string; code: ErrorCode }
 
 export type RagEvent =
   | RetrievalStartEvent | SourceEvent | RetrievalDoneEvent | GenerationStartEvent
-  | TokenEvent | CitationEvent | GenerationDoneEvent | ErrorEvent;
+  | TokenEvent | CitationEvent | ContextUpdateEvent | GenerationDoneEvent | ErrorEvent;
 
 export type RagEventType = RagEvent['type'];
 
@@ -79,3 +94,22 @@ export interface StreamStats {
   /** Mean `totalMs` of the streams that completed (reached `generation_done`). */
   avgLatencyMs: number;
 }
+
+/**
+ * Indexing, file by file (`index --json --events`, `POST /v1/index`, the panel's index view). A file whose
+ * content is (re-)indexed goes read → chunked → embedded → stored; one that cannot be read gets a
+ * `file_error` and the rest of the run goes on. Unchanged, binary and ignored files are only counted.
+ */
+export type FileStage = 'read' | 'chunked' | 'embedded' | 'stored';
+export interface FileStageEvent {
+  type: 'file_stage';
+  /** Folder-relative with forward slashes (prefixed with the folder's name when a session has several). */
+  path: string;
+  stage: FileStage;
+  /** The file's chunks (0 at `read`). */
+  chunks: number;
+  /** Milliseconds since the file's reading started. */
+  ms: number;
+}
+export interface FileErrorEvent { type: 'file_error'; path: string; reason: string }
+export type FileEvent = FileStageEvent | FileErrorEvent;

@@ -1,4 +1,4 @@
-import type { RagEvent, Source, StreamStats } from '../../protocol/events';
+import type { FileEvent, RagEvent, Source, StreamStats } from '../../protocol/events';
 import type { IndexProgress, IndexSummary } from '../../protocol/indexing';
 import type { SessionState } from '../../protocol/session';
 import { RagError } from '../errors';
@@ -75,11 +75,13 @@ export class AnswerSession {
   private readonly indexes: FolderIndexes;
   private readonly stats$ = new StreamStatsCounter();
   private readonly listeners = new Set<(state: SessionState) => void>();
+  private readonly fileListeners = new Set<(event: FileEvent) => void>();
 
   constructor(config: SessionConfig) {
     this.config = config;
     this.indexes = new FolderIndexes(config.folders, config.index ?? {}, config.openIndex ?? threadIndexes(),
-      () => this.notify(), (message) => this.config.log?.warn(message));
+      () => this.notify(), (message) => this.config.log?.warn(message),
+      (event) => { for (const listener of this.fileListeners) listener(event); });
   }
 
   get state(): SessionState {
@@ -90,6 +92,15 @@ export class AnswerSession {
   onStateChange(listener: (state: SessionState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with each file event of every indexing job (a reindex, the file watcher's updates):
+   * each re-indexed file's stages and each file that could not be read. Returns the unsubscribe.
+   */
+  onFileEvent(listener: (event: FileEvent) => void): () => void {
+    this.fileListeners.add(listener);
+    return () => this.fileListeners.delete(listener);
   }
 
   /** Statistics of every question this session answered. */
@@ -126,6 +137,11 @@ export class AnswerSession {
     const retriever: Retriever = {
       retrieve: (query, { signal }) => this.indexes.search(query, { k, filter: options.filter, signal }),
       generate: (query, sources) => extractiveAnswer(query, sources, notice),
+      // The model's own searches (progressive context): the same ranking, without the passages it has.
+      searchMore: async (query, { signal, exclude }) => {
+        const found = await this.indexes.search(query, { k: Math.min(2 * MAX_SOURCES, exclude.length + k), filter: options.filter, signal });
+        return found.filter((source) => !exclude.some((seen) => overlaps(seen, source)));
+      },
       info: OFFLINE_MODEL,
     };
     const rag = new StreamingRag({
@@ -186,6 +202,7 @@ export class AnswerSession {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    this.fileListeners.clear();
     await this.indexes.close();
   }
 
@@ -215,6 +232,10 @@ export class AnswerSession {
     const state = this.state;
     for (const listener of this.listeners) listener(state);
   }
+}
+
+function overlaps(a: Source, b: Source): boolean {
+  return a.path === b.path && a.startLine <= b.endLine && b.startLine <= a.endLine;
 }
 
 function clampSources(k: number | undefined): number {
