@@ -30,7 +30,7 @@ export interface LockOptions {
 export interface IndexLock {
   /** Set once the lock was found lost (by the heartbeat or a check): the error the job fails with. */
   readonly lost: RagError | undefined;
-  /** Throws `index_lock_lost` unless the lock file is still ours and was refreshed within the stale time. */
+  /** Throws `index_lock_lost` unless the lock file still holds our token. */
   verify(): Promise<void>;
   release(): Promise<void>;
 }
@@ -41,8 +41,9 @@ export interface IndexLock {
  *
  * Written by hand rather than with proper-lockfile: that library's lock is a bare folder, so a waiter
  * cannot tell who holds it (for the message) nor take over from a holder whose process died until the
- * stale time passes, and its wait cannot be cancelled. Its safety rule is kept: the holder refreshes the
- * lock, checks that it is still its own, and counts it lost when the refresh is late past the stale time.
+ * stale time passes, and its wait cannot be cancelled. The holder refreshes the lock and checks that it is
+ * still its own before each save. A late refresh alone does not lose it: on a busy machine a heartbeat can
+ * be many seconds late, and a waiter on this host never takes over from a holder whose process is alive.
  */
 export async function acquireIndexLock(indexDir: string, options: LockOptions): Promise<IndexLock> {
   await fs.mkdir(indexDir, { recursive: true });
@@ -77,8 +78,6 @@ export async function acquireIndexLock(indexDir: string, options: LockOptions): 
 
 class HeldLock implements IndexLock {
   lost: RagError | undefined;
-  /** When the lock file was last refreshed (created or touched) by us. */
-  private refreshedAt = Date.now();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly file: string, private readonly mine: LockInfo) {
@@ -102,16 +101,13 @@ class HeldLock implements IndexLock {
     const now = new Date();
     try {
       await fs.utimes(this.file, now, now);
-      this.refreshedAt = now.getTime();
     } catch {
-      // Not refreshed: the next beat tries again, and once the stale time has passed the lock counts as lost.
+      // Not refreshed: the next beat tries again; a takeover meanwhile shows as another token in the file.
     }
   }
 
-  /** Whether the lock is still ours; records why not. */
+  /** Whether the lock is still ours (its file holds our token); records why not. */
   private async check(): Promise<boolean> {
-    const late = Date.now() - this.refreshedAt;
-    if (late > STALE_MS) return this.lose(`it was not refreshed for ${Math.round(late / 1000)} s, so another process may have taken it over`);
     const holder = await readHolder(this.file);
     if (holder?.token === this.mine.token) return true;
     const exists = await fs.stat(this.file).then(() => true, () => false);
@@ -136,11 +132,16 @@ async function readHolder(file: string): Promise<LockInfo | undefined> {
   }
 }
 
-/** Nobody refreshed the lock for a while, or its process is gone: it is free to take. */
+/**
+ * The lock is free to take when its holder's process is gone. Only where that cannot be told (another
+ * host, or another thread of this process) does a lock nobody refreshed for a while count as free: a live
+ * process on this host keeps its lock however late its heartbeat (a busy machine delays it).
+ */
 async function isStale(file: string, holder: LockInfo | undefined): Promise<boolean> {
   const stat = await fs.stat(file).catch(() => undefined);
-  if (!stat || Date.now() - stat.mtimeMs > STALE_MS) return true;
-  if (!holder || holder.host !== os.hostname() || holder.pid === process.pid) return false;
+  if (!stat) return true;
+  const unrefreshed = Date.now() - stat.mtimeMs > STALE_MS;
+  if (!holder || holder.host !== os.hostname() || holder.pid === process.pid) return unrefreshed;
   try {
     process.kill(holder.pid, 0);
     return false;
