@@ -16,6 +16,8 @@ const HEADING = /^(#{1,6})\s+(\S.*?)\s*#*\s*$/;
  * looks for these. Deeper than two levels of indentation they are details of a body, not the outline.
  */
 const DECLARATION = /^(\s{0,8})(?:(?:export|default|declare|public|private|protected|internal|static|abstract|final|sealed|async|override|open|inline|pub(?:\([a-z]+\))?|unsafe|extern)\s+)*(?:function\*?|class|interface|type|enum|struct|trait|impl|def|fn|func|module|namespace|object|record|protocol|extension|package|(?:const|let|var|val)\s+[\w$]+\s*(?::[^=]{0,60})?=\s*(?:async\s*)?(?:\([^)]*\)|[\w$]+)\s*=>)\b/;
+/** An exported constant (`export const SESSION_TTL_MS = …`) is part of a module's outline too. */
+const EXPORTED_VALUE = /^()export\s+(?:declare\s+)?(?:const|let|var)\s+[\w$]/;
 /** Log lines at these levels are what a reader of a log looks for first. */
 const ALARM = /\b(?:error|errors|fatal|panic|exception|failed|failure|warn|warning|critical|traceback)\b/i;
 
@@ -25,7 +27,7 @@ export function outlineEntry(filePath: string, line: string, lineNumber: number)
     const heading = HEADING.exec(line);
     return heading ? { line: lineNumber, text: heading[2], level: heading[1].length } : undefined;
   }
-  const declaration = DECLARATION.exec(line);
+  const declaration = DECLARATION.exec(line) ?? EXPORTED_VALUE.exec(line);
   if (!declaration) return undefined;
   const indent = declaration[1].replace(/\t/g, '    ').length;
   return { line: lineNumber, text: line.trim(), level: 1 + Math.floor(indent / 4) };
