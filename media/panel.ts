@@ -8,6 +8,7 @@ import type { HostMessage, IndexView, Turn, WebviewMessage } from '../src/protoc
 import { connectHost } from './hostConnection';
 import { renderAnswer } from './markdown';
 import { sourceCard } from './sourceCard';
+import { applySummaryEvent, startSummary, wireSummarizeButton } from './summaryView';
 
 const host = connectHost(receive);
 const post = (message: WebviewMessage) => host.post(message);
@@ -19,6 +20,7 @@ const input = $<HTMLTextAreaElement>('question');
 const askButton = $<HTMLButtonElement>('ask');
 const stopButton = $<HTMLButtonElement>('stop');
 const clearButton = $<HTMLButtonElement>('clear');
+const summarizeButton = $<HTMLButtonElement>('summarize');
 const indexLine = $<HTMLDivElement>('index-state');
 const modelLine = $<HTMLDivElement>('model');
 const empty = $<HTMLDivElement>('empty');
@@ -102,6 +104,7 @@ document.addEventListener('keydown', (event) => {
 
 stopButton.addEventListener('click', () => post({ type: 'stop' }));
 clearButton.addEventListener('click', () => post({ type: 'clear' }));
+wireSummarizeButton(summarizeButton, input, post);
 
 // One listener for every citation chip and source card, present and future.
 conversation.addEventListener('click', (event) => {
@@ -136,6 +139,7 @@ function setStreaming(turnId: number | undefined): void {
   const streaming = turnId !== undefined;
   stopButton.hidden = !streaming;
   askButton.disabled = streaming;
+  summarizeButton.disabled = streaming;
   document.body.classList.toggle('streaming', streaming);
 }
 
@@ -167,6 +171,7 @@ function addTurn(turn: Turn): void {
   conversation.append(root);
   const view: TurnView = { turn: { ...turn, events: [] }, root, sources, answer, meta, text: '', citations: new CitationSpans(), dirty: false };
   views.set(turn.id, view);
+  if (turn.kind === 'summary') startSummary(view);
   for (const e of turn.events) apply(view, e);
   root.scrollIntoView({ block: 'end' });
 }
@@ -174,6 +179,7 @@ function addTurn(turn: Turn): void {
 /** Applies one event to a turn's view; answer text is rendered at most once per animation frame. */
 function apply(view: TurnView, event: RagEvent): void {
   view.turn.events.push(event);
+  if (applySummaryEvent(view, event)) return;
   switch (event.type) {
     case 'source':
       view.sources.append(sourceCard(document, event));
