@@ -7,12 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runIndexingBench } from './indexingBench';
 import { runProviderBench } from './providerBench';
+import { runSummaryBench } from './summaryBench';
 import { runSurfacesBench } from './surfacesBench';
 import type { BenchSection } from './types';
 
 type Runner = () => Promise<BenchSection>;
 
-const SECTIONS: Runner[] = [() => runIndexingBench(), () => runProviderBench(), () => runSurfacesBench()];
+const SECTIONS: Runner[] = [() => runIndexingBench(), () => runProviderBench(), () => runSurfacesBench(), () => runSummaryBench()];
 
 function printTable(section: BenchSection): void {
   const rows = [section.columns, ...section.rows.map((row) => row.map(String))];

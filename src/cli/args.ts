@@ -154,7 +154,7 @@ usage error, 130 when interrupted.`,
   mcp: `Usage: workspace-rag mcp [options]
 
 Runs a Model Context Protocol server on stdin/stdout for agents (Claude Code, Cursor, VS Code).
-Tools: search (passages with path, lines, score, text), index_status, reindex. The cached index opens
+Tools: search (passages with path, lines, score, text), index_status, reindex, summarize. The cached index opens
 at once, is brought up to date in the background and kept fresh by watching the folder.
 Only protocol messages go to stdout; logs go to stderr.
 
@@ -162,7 +162,8 @@ ${EMBEDDING_HELP}
 ${FOLDER_HELP}`,
   serve: `Usage: workspace-rag serve [options]
 
-Serves the index over HTTP: POST /v1/ask (the answer as Server-Sent Events), POST /v1/search,
+Serves the index over HTTP: POST /v1/ask (the answer as Server-Sent Events), POST /v1/summarize
+(a file's summary, the same way), POST /v1/search,
 POST /v1/index (progress as Server-Sent Events), GET /v1/health, and the ask page at /.
 The index is brought up to date in the background and kept fresh by watching the folder.
 
