@@ -24,6 +24,8 @@ export const OVERLAP_TOKENS = 200;
  * a page or two however long the file is.
  */
 export const MAX_OFFLINE_WINDOWS = 24;
+/** The rolling summary kept between windows: well over the part of it a prompt takes (summaryPrompt.ts). */
+const MAX_ROLLING_CHARS = 16_000;
 /** Characters a token stands for on average, for sizing offline windows like a model's. */
 const CHARS_PER_TOKEN = 4;
 
@@ -120,8 +122,9 @@ export async function* summarizeFile(options: SummarizeOptions): AsyncGenerator<
         if (options.llm) {
           yield source(own, window.endLine, text.split('\n').slice(window.overlapLines).join('\n'));
           yield* write(`**Lines ${own}–${window.endLine}** [${sources}]\n\n`);
-          summarySoFar += yield* modelPart(options.llm, window, windows.length, text, summarySoFar);
-          summarySoFar += '\n';
+          summarySoFar += (yield* modelPart(options.llm, window, windows.length, text, summarySoFar)) + '\n';
+          // Only its latest part goes into a prompt: a file of hundreds of windows must not grow it without end.
+          if (summarySoFar.length > MAX_ROLLING_CHARS) summarySoFar = summarySoFar.slice(-MAX_ROLLING_CHARS);
         } else {
           yield* offlinePart(window, text);
         }

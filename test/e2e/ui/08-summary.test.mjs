@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { activeEditor, openFile, page, runCommand, sample, screenshot, webview } from './vscode.mjs';
+import { activeEditor, askChat, openFile, page, runCommand, sample, screenshot, webview } from './vscode.mjs';
 
 const FILE = 'docs/operations-manual.md';
 
@@ -60,5 +60,12 @@ suite('Workspace RAG summaries', () => {
     await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${start},` }).waitFor();
     assert.equal((await activeEditor()).line, start);
     await screenshot('summary-done');
+  });
+
+  test('@rag /summarize names a file and streams its summary in Chat, each part linked to its lines', async () => {
+    const { text, renderings } = await askChat(`@rag /summarize ${FILE}`, { until: (t) => (t.match(/FAKE-LM-DONE/g) ?? []).length >= 3 && /Lines \d+–\d+/.test(t), timeout: 120_000 });
+    assert.match(text, /Lines 1–\d+/);
+    assert.ok(renderings.length >= 3, `streamed over ${renderings.length} renderings`);
+    await screenshot('summary-chat');
   });
 });
