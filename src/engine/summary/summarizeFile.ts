@@ -29,7 +29,7 @@ const MAX_ROLLING_CHARS = 16_000;
 /** Characters a token stands for on average, for sizing offline windows like a model's. */
 const CHARS_PER_TOKEN = 4;
 
-export interface SummarizeOptions {
+export interface SummarizeFileOptions {
   /** Absolute path of the file to read. */
   file: string;
   /** The path shown and sent in events (workspace-relative). */
@@ -54,7 +54,7 @@ const OFFLINE: ModelInfo = { provider: 'offline', model: 'extractive' };
  * its line range cited as a numbered source, so every surface links it like an answer's `[n]`. A failure in
  * a window ends the stream with `error` after the text written so far; `signal` stops it at once.
  */
-export async function* summarizeFile(options: SummarizeOptions): AsyncGenerator<SummaryEvent> {
+export async function* summarizeFile(options: SummarizeFileOptions): AsyncGenerator<SummaryEvent> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
   const controller = new AbortController();
