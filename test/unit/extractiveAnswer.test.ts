@@ -159,6 +159,15 @@ describe('extractiveAnswer', () => {
     assert.equal(passages(extractiveAnswer('which test covers closing idle connections?', sources, 'N'))[0].path, 'test/pool.test.ts');
   });
 
+  it('counts a changelog\'s passage at half weight too, unless the question asks what changed', () => {
+    const sources = [
+      ranked('CHANGELOG.md', ['## 3.0.0', '- Idle connections are now closed after idleTimeout (was: never closed).'], 1),
+      ranked('src/pool.ts', ['/** Idle connections are closed after idleTimeout milliseconds. */', 'idleTimeout = 30_000;'], 0.8),
+    ];
+    assert.equal(passages(extractiveAnswer('when are idle connections closed?', sources, 'N'))[0].path, 'src/pool.ts');
+    assert.equal(passages(extractiveAnswer('what changed about closing idle connections?', sources, 'N'))[0].path, 'CHANGELOG.md');
+  });
+
   it('quotes only lines of the sources, each under the citation of its own source', () => {
     const answer = extractiveAnswer(AUTH_QUESTION, AUTH_SOURCES, 'N');
     for (const p of passages(answer)) {

@@ -7,13 +7,22 @@ function chunk(id: string, path = `${id}.ts`, startLine = 1, endLine = 10, score
   return { id, path, startLine, endLine, text: `text ${id}`, score };
 }
 
-describe('reciprocal rank fusion', () => {
+describe('score fusion', () => {
   it('ranks a chunk both rankings like above one only the lexical ranking puts first', () => {
-    const lexical = [chunk('a'), chunk('b'), chunk('c')];
-    const vector = [chunk('b'), chunk('d')];
+    const lexical = [chunk('a', 'a.ts', 1, 10, 10), chunk('b', 'b.ts', 1, 10, 9), chunk('c', 'c.ts', 1, 10, 5)];
+    const vector = [chunk('b', 'b.ts', 1, 10, 0.6), chunk('d', 'd.ts', 1, 10, 0.5)];
     const fused = fuse([{ ranked: lexical, weight: FUSION_WEIGHTS.lexical }, { ranked: vector, weight: FUSION_WEIGHTS.vector }]);
     assert.deepEqual(fused.map((c) => c.id).slice(0, 2), ['b', 'a']);
     assert.ok(fused.every((c) => c.score > 0 && c.score <= 1));
+  });
+
+  it('keeps a chunk far ahead in the lexical ranking ahead of a weak runner-up the vectors also find', () => {
+    // By ranks alone (reciprocal rank fusion) b would win: second lexically and found by the vectors,
+    // although its lexical score is a tenth of a's.
+    const lexical = [chunk('a', 'a.ts', 1, 10, 10), chunk('b', 'b.ts', 1, 10, 1)];
+    const vector = [chunk('b', 'b.ts', 1, 10, 0.6)];
+    const fused = fuse([{ ranked: lexical, weight: FUSION_WEIGHTS.lexical }, { ranked: vector, weight: FUSION_WEIGHTS.vector }]);
+    assert.deepEqual(fused.map((c) => c.id), ['a', 'b']);
   });
 
   it('lets an exact-term match outrank a chunk found by the vectors alone', () => {

@@ -5,10 +5,10 @@ import type { Candidates, IndexState, IndexSummary, TermStats } from '../../prot
 import type { IndexSettings } from '../../protocol/indexThread';
 import { collectionStats, statsFromTermStats, termStatsOf } from '../retrieval/bm25';
 import { CANDIDATES, candidateOf, combineRankings, mergeAdjacent, rankShards } from '../retrieval/hybridSearch';
+import { queryTerms } from '../retrieval/queryTerms';
 import type { IndexLock } from '../store/indexLock';
 import { readManifest } from '../store/manifest';
 import type { StoredIndex } from '../store/storedIndex';
-import { terms } from '../text/terms';
 import type { Embedder } from './embedder';
 import { embedQuery } from './embedding';
 import { runUpdate } from './fileUpdates';
@@ -114,18 +114,18 @@ export class WorkspaceIndex implements SearchIndex {
   async search(query: string, options: SearchOptions = {}): Promise<Source[]> {
     const vector = await this.queryVector(query, options);
     const { filter, mode } = options;
-    const rankings = rankShards(this.stored.shards, { terms: terms(query), vector, stats: collectionStats(this.stored.postings), limit: CANDIDATES, filter, mode });
+    const rankings = rankShards(this.stored.shards, { question: query, vector, stats: collectionStats(this.stored.postings), limit: CANDIDATES, filter, mode });
     return mergeAdjacent(combineRankings(rankings, mode).slice(0, options.k ?? DEFAULT_SOURCES).map(candidateOf));
   }
 
   async termStats(query: string): Promise<TermStats> {
-    return termStatsOf(this.stored.postings, terms(query));
+    return termStatsOf(this.stored.postings, queryTerms(query));
   }
 
   async candidates(query: string, options: CandidateOptions): Promise<Candidates> {
     const vector = await this.queryVector(query, options);
     const { stats, limit, filter, mode, pathPrefix } = options;
-    const rankings = rankShards(this.stored.shards, { terms: terms(query), vector, stats: statsFromTermStats(stats), limit, filter, mode, pathPrefix });
+    const rankings = rankShards(this.stored.shards, { question: query, vector, stats: statsFromTermStats(stats), limit, filter, mode, pathPrefix });
     return { lexical: rankings.lexical.map(candidateOf), vector: rankings.vector.map(candidateOf) };
   }
 

@@ -2,7 +2,7 @@ import type { Source } from '../../protocol/events';
 import { cutLine } from '../passages/cutLine';
 import { bestExcerpt } from '../passages/excerpt';
 import { passageLines, type PassageLine } from '../passages/passageLines';
-import { asksAboutTests, isTestPath } from '../passages/testFiles';
+import { askedKinds, isUnaskedSupporting } from '../retrieval/supportingFiles';
 import { questionTerms } from '../text/wordMatches';
 
 /** How to get written answers, when the surface has no more specific advice. */
@@ -26,8 +26,11 @@ export const MAX_SUPPORTING = 2;
 export const MIN_COVERAGE = 1 / 3;
 /** A supporting passage must score at least this share of the lead's: one far below it only adds noise. */
 export const SUPPORT_RATIO = 0.5;
-/** A test file's passage counts half, unless the question asks about tests (see testFiles.ts). */
-export const TEST_PASSAGE_WEIGHT = 0.5;
+/**
+ * A supporting file's passage (a test, an example, a changelog: see supportingFiles.ts) counts half,
+ * unless the question asks for that kind of file.
+ */
+export const SUPPORTING_PASSAGE_WEIGHT = 0.5;
 /** Quoted lines are cut to this width around their first match, so one minified line cannot flood the answer. */
 const MAX_LINE_CHARS = 200;
 
@@ -46,19 +49,19 @@ interface Passage {
  * A passage's score: half the share of the question's terms it has, half the share its best line has on
  * its own (words said together, not scattered over lines), times the square root of its source's
  * retrieval score relative to the best source's (the search saw the whole chunk and the whole index, but
- * it already counted these same words), times TEST_PASSAGE_WEIGHT for a test.
+ * it already counted these same words), times SUPPORTING_PASSAGE_WEIGHT for a supporting file not asked for.
  */
 export function extractiveAnswer(query: string, sources: Source[], notice: string = offlineNotice()): string {
   const question = questionTerms(query);
   const lines = sources.map((source) => passageLines(source, question));
   const bestScore = Math.max(...sources.map((s) => s.score));
-  const testWeight = asksAboutTests(query) ? 1 : TEST_PASSAGE_WEIGHT;
+  const asked = askedKinds(query);
   const ranked: Passage[] = [];
   sources.forEach((source, sourceIndex) => {
     const excerpt = bestExcerpt(lines[sourceIndex], question.terms.size, LEAD_LINES, 'tight');
     if (!excerpt) return;
     const retrieval = bestScore > 0 && source.score > 0 ? Math.sqrt(source.score / bestScore) : 1;
-    const score = ((excerpt.coverage + excerpt.lineCoverage) / 2) * retrieval * (isTestPath(source.path) ? testWeight : 1);
+    const score = ((excerpt.coverage + excerpt.lineCoverage) / 2) * retrieval * (isUnaskedSupporting(source.path, asked) ? SUPPORTING_PASSAGE_WEIGHT : 1);
     ranked.push({ sourceIndex, lines: lines[sourceIndex].slice(excerpt.first, excerpt.last + 1), coverage: excerpt.coverage, score });
   });
   ranked.sort((a, b) => b.score - a.score || a.sourceIndex - b.sourceIndex);

@@ -105,6 +105,25 @@ export class Postings {
     });
     return new Postings(live, offsets, data, lengths, sum(lengths));
   }
+
+  /**
+   * How often `term` occurs in document `doc` (0: not at all). A term's postings are in document order,
+   * so this is a binary search: the reranking asks it for a few candidates only.
+   */
+  frequency(term: string, doc: number): number {
+    const id = this.termIds.get(term);
+    if (id === undefined) return 0;
+    let low = this.offsets[id] / 2;
+    let high = this.offsets[id + 1] / 2 - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const found = this.data[mid * 2];
+      if (found === doc) return this.data[mid * 2 + 1];
+      if (found < doc) low = mid + 1;
+      else high = mid - 1;
+    }
+    return 0;
+  }
 }
 
 /** Document numbers and term frequencies fit 16 bits in any shard of under 65,536 chunks: half the memory. */

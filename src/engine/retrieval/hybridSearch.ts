@@ -3,15 +3,16 @@ import type { Source } from '../../protocol/events';
 import type { Candidate, RankingMode, SearchFilter } from '../../protocol/indexing';
 import type { Shard } from '../store/shard';
 import type { ChunkMeta } from '../store/vectraShard';
+import type { PoolView } from './rerank';
 import { scoreBm25, type CollectionStats } from './bm25';
+import { analyseQuery } from './queryTerms';
+import { rerankLexical, rerankVector } from './rerank';
+import { askedKinds } from './supportingFiles';
 
-/**
- * Reciprocal rank fusion's constant. The textbook 60 suits rankings of equal quality; ours are not, and
- * a small constant lets the top of each ranking count (chosen with `npm run eval`, see BENCHMARKS.md).
- */
-const RRF_K = 5;
 /** Candidates taken from each ranking before fusing: deep enough that a chunk ranked well by one side is seen. */
 export const CANDIDATES = 50;
+/** BM25's pool for reranking, per candidate kept: room for a file's other chunks and for what the signals lift. */
+const POOL_FACTOR = 4;
 
 /**
  * Vector candidates below this cosine similarity are noise, not neighbours: unrelated texts hash to
@@ -41,7 +42,7 @@ export interface Rankings<T> {
 }
 
 export interface RankingQuery {
-  terms: readonly string[];
+  question: string;
   /** The question's unit vector; without one only the lexical ranking runs. */
   vector: Float32Array | undefined;
   /** Collection statistics for BM25: these shards' own, or those of every index searched together. */
@@ -54,17 +55,38 @@ export interface RankingQuery {
   pathPrefix?: string;
 }
 
-/** BM25 over the shards' postings and cosine similarity over their vectors, each ranking on its own. */
+/**
+ * BM25 over the shards' postings and cosine similarity over their vectors, each ranking on its own;
+ * BM25's deeper pool is reranked (see rerank.ts) before its best are kept.
+ */
 export function rankShards(shards: readonly Shard[], query: RankingQuery): Rankings<Hit> {
   const allow = compileFilter(query.filter, query.pathPrefix ?? '');
   const mode = query.mode ?? 'fused';
-  return {
-    lexical: mode === 'vector' ? [] : lexicalTop(shards, query.terms, query.stats, query.limit, allow),
-    vector: mode === 'lexical' || !query.vector ? [] : vectorTop(shards, query.vector, query.limit, allow),
-  };
+  const asked = askedKinds(query.question);
+  let lexical: Hit[] = [];
+  if (mode !== 'vector') {
+    const terms = analyseQuery(query.question);
+    const pool = lexicalTop(shards, [...terms.own, ...terms.compounds], query.stats, query.limit * POOL_FACTOR, allow);
+    const idf = (term: string) => idfOf(query.stats, term);
+    lexical = rerankLexical(pool, { terms, asked, idf }, HIT_VIEW, query.limit);
+  }
+  const vector = mode === 'lexical' || !query.vector ? [] : rerankVector(vectorTop(shards, query.vector, query.limit, allow), asked, (hit) => hit.record.path);
+  return { lexical, vector };
 }
 
-/** The final ranking: both rankings fused by weighted RRF, or one alone (for the evaluation). */
+/** A hit as the reranking sees it: its path, heading, and which terms its postings hold. */
+const HIT_VIEW: PoolView<Hit> = {
+  path: (hit) => hit.record.path,
+  context: (hit) => hit.record.context,
+  has: (hit, term) => hit.shard.postings.frequency(term, hit.doc) > 0,
+};
+
+function idfOf(stats: CollectionStats, term: string): number {
+  const df = stats.documentFrequency(term);
+  return df === 0 ? 0 : Math.log(1 + (stats.documents - df + 0.5) / (df + 0.5));
+}
+
+/** The final ranking: both rankings fused by their normalised scores, or one alone (for the evaluation). */
 export function combineRankings<T extends { id: string; score: number }>(rankings: Rankings<T>, mode: RankingMode = 'fused'): T[] {
   if (mode === 'lexical') return rankings.lexical;
   if (mode === 'vector') return rankings.vector;
@@ -97,13 +119,19 @@ function vectorTop(shards: readonly Shard[], query: Float32Array, limit: number,
   return top.sorted();
 }
 
-/** Weighted reciprocal rank fusion; scores are scaled so a chunk ranked first by every ranking scores 1. */
+/**
+ * Weighted score fusion (CombSUM): each ranking's scores divided by its best, weighted and added, so a
+ * chunk far ahead in one ranking stays ahead, which ranks alone (RRF) would hide; scaled so a chunk
+ * first in every ranking scores 1.
+ */
 export function fuse<T extends { id: string; score: number }>(rankings: { ranked: T[]; weight: number }[]): T[] {
   const fused = new Map<string, T>();
-  const best = rankings.reduce((sum, r) => sum + (r.ranked.length > 0 ? r.weight : 0), 0) / (RRF_K + 1);
+  const best = rankings.reduce((sum, r) => sum + (r.ranked.length > 0 ? r.weight : 0), 0);
   for (const { ranked, weight } of rankings) {
-    ranked.forEach((chunk, rank) => {
-      const add = weight / (RRF_K + rank + 1) / best;
+    const top = Math.max(0, ...ranked.map((chunk) => chunk.score));
+    if (top <= 0) continue;
+    ranked.forEach((chunk) => {
+      const add = (weight * chunk.score) / top / best;
       const existing = fused.get(chunk.id);
       if (existing) existing.score += add;
       else fused.set(chunk.id, { ...chunk, score: add });

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
+import { analyseQuery } from '../../src/engine/retrieval/queryTerms';
+import { rerankLexical, type PoolView } from '../../src/engine/retrieval/rerank';
+import { askedKinds, supportingKind } from '../../src/engine/retrieval/supportingFiles';
+import { makeWorkspace, tempDir } from '../helpers/workspace';
+
+async function firstFiles(files: Record<string, string>, questions: string[], mode: 'lexical' | 'fused' = 'fused'): Promise<string[]> {
+  const index = await WorkspaceIndex.open({ root: await makeWorkspace(files), indexDir: await tempDir(), shards: 2 });
+  await index.sync();
+  const first: string[] = [];
+  for (const q of questions) first.push((await index.search(q, { k: 5, mode }))[0]?.path);
+  await index.close();
+  return first;
+}
+
+/** A pool chunk with the given BM25 score and terms (its path and heading give their own). */
+interface PoolChunk {
+  path: string;
+  context: string;
+  score: number;
+  terms: string[];
+}
+
+function chunk(path: string, score: number, terms: string[], context = ''): PoolChunk {
+  return { path, context, score, terms };
+}
+
+const VIEW: PoolView<PoolChunk> = { path: (c) => c.path, context: (c) => c.context, has: (c, term) => c.terms.includes(term) };
+
+const query = (question: string) => ({ terms: analyseQuery(question), asked: askedKinds(question), idf: () => 1 });
+
+describe('ranking: supporting files', () => {
+  const files = {
+    'src/backoff.ts': [
+      '/** Waits before the next retry: the delay doubles after each failed attempt, capped at maxDelay. */',
+      'export function retryDelay(attempt: number, maxDelay: number): number {',
+      '  return Math.min(maxDelay, 100 * 2 ** attempt);',
+      '}',
+    ].join('\n'),
+    'test/backoff.test.ts': [
+      "import { retryDelay } from '../src/backoff';",
+      "it('doubles the retry delay after each failed attempt', () => expect(retryDelay(1, 1000)).toBe(200));",
+      "it('caps the retry delay at maxDelay after many failed attempts', () => expect(retryDelay(10, 1000)).toBe(1000));",
+      "it('starts the retry delay at 100 before the first failed attempt', () => expect(retryDelay(0, 1000)).toBe(100));",
+    ].join('\n'),
+    'CHANGELOG.md': '# Changelog\n\n## 2.0.0\n\n- The retry delay now doubles after each failed attempt (was: retry delay fixed).\n- Retry delay capped.\n',
+  };
+
+  it('ranks a test that repeats the question\'s words below the code it tests, unless the question asks about tests', async () => {
+    const [plain, aboutTests] = await firstFiles(files, [
+      'How long is the retry delay after a failed attempt?',
+      'Which tests check the retry delay after a failed attempt?',
+    ]);
+    assert.equal(plain, 'src/backoff.ts');
+    assert.equal(aboutTests, 'test/backoff.test.ts');
+  });
+
+  it('ranks the changelog below the code unless the question asks what changed', async () => {
+    const [plain, changes] = await firstFiles(files, ['How is the retry delay capped?', 'Which changelog entry is about the retry delay?'], 'lexical');
+    assert.equal(plain, 'src/backoff.ts');
+    assert.equal(changes, 'CHANGELOG.md');
+  });
+
+  it('knows tests, examples, changelogs, generated and declaration files by their paths, and code and docs as neither', () => {
+    assert.deepEqual(
+      ['src/a.test.ts', '__tests__/a.js', 'examples/basic/server.js', 'CHANGELOG.md', 'dist/index.min.js', 'types/index.d.ts', 'src/client.ts', 'docs/api.md', 'lib/testing.js'].map(supportingKind),
+      ['test', 'test', 'example', 'changelog', 'generated', 'types', undefined, undefined, undefined],
+    );
+    assert.deepEqual([...askedKinds('Is there an example of typed routes in TypeScript?')].sort(), ['example', 'types']);
+    assert.deepEqual([...askedKinds('How do I cap the retry delay?')], []);
+  });
+});
+
+describe('ranking: question words written as identifiers', () => {
+  it('finds http2 for HTTP/2 and requestId for "request id"', async () => {
+    const files = {
+      'src/http2.ts': "import http2 from 'node:http2';\nexport const server = http2.createSecureServer(options);\n",
+      'docs/server.md': '# HTTP server\n\nThe HTTP server listens on a port. Enable TLS with HTTP options; the HTTP server logs each HTTP request.\n',
+      'src/ids.ts': "export function readId(headers) {\n  return headers[requestIdHeader];\n}\nconst requestIdHeader = 'x-trace';\n",
+      'docs/requests.md': '# Requests\n\nEach request has headers. A request may carry an id in its headers; the id of the request is logged.\n',
+    };
+    const [http2, requestId] = await firstFiles(files, ['How do I enable HTTP/2?', 'Which header holds the request id?'], 'lexical');
+    assert.equal(http2, 'src/http2.ts');
+    assert.equal(requestId, 'src/ids.ts');
+  });
+
+  it('joins adjacent words as an identifier would, but not common words with each other', () => {
+    const { compounds } = analyseQuery('How do I log in with a type provider over HTTP/2?');
+    assert.ok(compounds.includes('login') && compounds.includes('typeprovider') && compounds.includes('http2'), compounds.join());
+    assert.ok(!compounds.includes('howdo') && !compounds.includes('doi'));
+  });
+});
+
+describe('ranking: reranking signals', () => {
+  it('puts a file with several matching chunks above a file with one slightly better chunk', () => {
+    const ranked = rerankLexical([
+      chunk('src/a.ts', 1.0, ['pool', 'size']),
+      chunk('src/b.ts', 0.9, ['pool', 'size']), chunk('src/b.ts', 0.8, ['pool', 'size']), chunk('src/b.ts', 0.7, ['pool', 'size']),
+    ], query('pool size'), VIEW);
+    assert.equal(ranked[0].path, 'src/b.ts');
+  });
+
+  it('bounds that evidence: many weak chunks of a long file do not beat one strong chunk', () => {
+    const weak = Array.from({ length: 30 }, () => chunk('src/long.ts', 0.5, ['pool', 'size']));
+    const ranked = rerankLexical([chunk('src/a.ts', 1.0, ['pool', 'size']), ...weak], query('pool size'), VIEW);
+    assert.equal(ranked[0].path, 'src/a.ts');
+  });
+
+  it('puts a file that has all of the question\'s terms above one that repeats some of them', () => {
+    const ranked = rerankLexical([chunk('docs/a.md', 1.0, ['redact', 'log']), chunk('docs/b.md', 0.9, ['redact', 'log', 'censor'])], query('redact log censor'), VIEW);
+    assert.equal(ranked[0].path, 'docs/b.md');
+  });
+
+  it('puts a chunk whose path or heading names the question\'s words above one that only mentions them', () => {
+    const ranked = rerankLexical([chunk('docs/api.md', 1.0, ['redact'], '## Options'), chunk('docs/guide.md', 0.8, ['redact'], '## Redaction')], query('redaction'), VIEW);
+    assert.equal(ranked[0].path, 'docs/guide.md');
+  });
+});
