@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runIndexingBench } from './indexingBench';
+import { runProgressiveBench } from './progressiveBench';
 import { runProviderBench } from './providerBench';
 import { runSummaryBench } from './summaryBench';
 import { runSurfacesBench } from './surfacesBench';
@@ -13,7 +14,7 @@ import type { BenchSection } from './types';
 
 type Runner = () => Promise<BenchSection>;
 
-const SECTIONS: Runner[] = [() => runIndexingBench(), () => runProviderBench(), () => runSurfacesBench(), () => runSummaryBench()];
+const SECTIONS: Runner[] = [() => runIndexingBench(), () => runProviderBench(), () => runProgressiveBench(), () => runSurfacesBench(), () => runSummaryBench()];
 
 function printTable(section: BenchSection): void {
   const rows = [section.columns, ...section.rows.map((row) => row.map(String))];

@@ -7,6 +7,7 @@ import type { ErrorEvent, RagEvent } from '../src/protocol/events';
 import type { HostMessage, IndexView, Turn, WebviewMessage } from '../src/protocol/webview';
 import { connectHost } from './hostConnection';
 import { renderAnswer } from './markdown';
+import { contextWave } from './contextWave';
 import { sourceCard } from './sourceCard';
 import { applySummaryEvent, startSummary, wireSummarizeButton } from './summaryView';
 
@@ -183,6 +184,9 @@ function apply(view: TurnView, event: RagEvent): void {
   switch (event.type) {
     case 'source':
       view.sources.append(sourceCard(document, event));
+      break;
+    case 'context_update':
+      view.sources.append(contextWave(document, event));
       break;
     case 'retrieval_done':
       if (event.numDocs === 0) view.sources.append(note('No matching passages in the index.'));

@@ -1,9 +1,9 @@
 // A source card of the panel: where the passage is, its score, and the lines that best match the question
 // with the question's words marked where the engine's `snippetMatches` say. File text only ever becomes text
 // nodes: a snippet full of markup is shown as written and never parsed.
-import type { SourceEvent } from '../src/protocol/events';
+import type { SourceCardData } from '../src/protocol/events';
 
-export function sourceCard(doc: Document, event: SourceEvent): HTMLButtonElement {
+export function sourceCard(doc: Document, event: SourceCardData): HTMLButtonElement {
   const card = element(doc, 'button', 'source') as HTMLButtonElement;
   card.type = 'button';
   card.dataset.index = String(event.index);

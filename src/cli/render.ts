@@ -1,4 +1,4 @@
-import type { RagEvent, SourceEvent } from '../protocol/events';
+import type { RagEvent, SourceCardData } from '../protocol/events';
 import { snippetLines } from './snippetLines';
 import { formatMs, type Styler } from './terminal';
 
@@ -7,7 +7,7 @@ import { formatMs, type Styler } from './terminal';
  * match the question), the answer as it arrives, then which sources it cited and how long it took.
  */
 export class AnswerPrinter {
-  private readonly sources = new Map<number, SourceEvent>();
+  private readonly sources = new Map<number, SourceCardData>();
   private model = '';
   private endsWithNewline = true;
 
@@ -22,10 +22,18 @@ export class AnswerPrinter {
     switch (event.type) {
       case 'source':
         if (this.sources.size === 0) this.out.write(this.style.bold('Sources') + '\n');
-        this.sources.set(event.index, event);
-        this.out.write(`  ${this.style.cyan(`[${event.index}]`)} ${location(event)}  ${this.style.dim(event.score.toFixed(3))}\n`);
-        for (const line of snippetLines(event.snippet, event.snippetMatches, this.style)) this.out.write(`      ${line}\n`);
+        this.source(event);
         break;
+      case 'context_update': {
+        // The model searched again: its new sources, numbered on, between the lines of the answer.
+        if (!this.endsWithNewline) this.out.write('\n');
+        const found = event.sources.length === 0 ? 'nothing new' : `${event.sources.length} more source${event.sources.length === 1 ? '' : 's'}`;
+        this.out.write(this.style.bold(`Searched again: "${event.query}"`) + this.style.dim(` · ${found}`) + '\n');
+        for (const source of event.sources) this.source(source);
+        this.out.write('\n');
+        this.endsWithNewline = true;
+        break;
+      }
       case 'retrieval_done':
         if (event.numDocs === 0) this.out.write(this.style.dim('No matching passages in the index.') + '\n');
         this.out.write('\n');
@@ -43,7 +51,7 @@ export class AnswerPrinter {
         break;
       case 'generation_done': {
         if (!this.endsWithNewline) this.out.write('\n');
-        const cited = event.cited.map((i) => this.sources.get(i)).filter((s): s is SourceEvent => s !== undefined);
+        const cited = event.cited.map((i) => this.sources.get(i)).filter((s): s is SourceCardData => s !== undefined);
         if (cited.length > 0) {
           this.out.write('\n' + this.style.bold('Cited') + '\n');
           for (const source of cited) this.out.write(`  ${this.style.cyan(`[${source.index}]`)} ${location(source)}\n`);
@@ -60,8 +68,14 @@ export class AnswerPrinter {
         break;
     }
   }
+
+  private source(source: SourceCardData): void {
+    this.sources.set(source.index, source);
+    this.out.write(`  ${this.style.cyan(`[${source.index}]`)} ${location(source)}  ${this.style.dim(source.score.toFixed(3))}\n`);
+    for (const line of snippetLines(source.snippet, source.snippetMatches, this.style)) this.out.write(`      ${line}\n`);
+  }
 }
 
-function location(source: SourceEvent): string {
+function location(source: SourceCardData): string {
   return `${source.path}:${source.startLine}-${source.endLine}`;
 }

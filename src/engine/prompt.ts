@@ -36,33 +36,50 @@ const MAX_HISTORY_TURNS = 4;
  * a `{query}` written inside a source file stays literal text.
  */
 export function buildPrompt(query: string, retrieved: Source[], config: StreamConfig, history: Turn[] = []): BuiltPrompt {
+  const packed = packSources(aboveFloor(retrieved).slice(0, config.maxContextDocs), 1, config.maxContextTokens, config.maxDocChars);
+  const context = packed.blocks.length > 0 ? packed.blocks.join('\n\n') : '(no sources were found for this question)';
+  const values: Record<string, string> = { context, query, history: formatHistory(history) };
+  const prompt = config.promptTemplate.replace(/\{(context|query|history)\}/g, (_, key: string) => values[key]);
+  return { prompt, sources: packed.sources, promptTokens: countTokens(prompt) };
+}
+
+export interface PackedSources {
+  /** The sources that fit, in order: `sources[i]` is numbered `firstIndex + i`. */
+  sources: Source[];
+  /** Each source as a delimited, numbered block. */
+  blocks: string[];
+  tokens: number;
+}
+
+/**
+ * Numbers sources from `firstIndex` and formats them as delimited blocks within `budget` tokens, each cut
+ * to `maxDocChars`: the prompt's first wave, and each wave a search of the model's adds.
+ */
+export function packSources(retrieved: readonly Source[], firstIndex: number, budget: number, maxDocChars: number): PackedSources {
   const sources: Source[] = [];
   const blocks: string[] = [];
-  let budget = config.maxContextTokens;
-  for (const source of aboveFloor(retrieved).slice(0, config.maxContextDocs)) {
-    const index = sources.length + 1;
-    let text = cutAtLine(source.text, config.maxDocChars);
+  let left = budget;
+  for (const source of retrieved) {
+    const index = firstIndex + sources.length;
+    let text = cutAtLine(source.text, maxDocChars);
     let block = formatSource(index, source, text);
     let tokens = countTokens(block);
-    if (tokens > budget) {
-      if (budget < MIN_USEFUL_SOURCE_TOKENS) break;
-      text = truncateToTokens(text, budget - (tokens - countTokens(text)));
+    if (tokens > left) {
+      if (left < MIN_USEFUL_SOURCE_TOKENS) break;
+      text = truncateToTokens(text, left - (tokens - countTokens(text)));
       block = formatSource(index, source, text);
       tokens = countTokens(block);
-      if (tokens > budget) break;
+      if (tokens > left) break;
     }
-    budget -= tokens;
+    left -= tokens;
     sources.push(source);
     blocks.push(block);
   }
-  const context = blocks.length > 0 ? blocks.join('\n\n') : '(no sources were found for this question)';
-  const values: Record<string, string> = { context, query, history: formatHistory(history) };
-  const prompt = config.promptTemplate.replace(/\{(context|query|history)\}/g, (_, key: string) => values[key]);
-  return { prompt, sources, promptTokens: countTokens(prompt) };
+  return { sources, blocks, tokens: budget - left };
 }
 
 /** The sources within MIN_RELATIVE_SCORE of the best, in their order; all of them when scores are not positive. */
-function aboveFloor(retrieved: Source[]): Source[] {
+export function aboveFloor(retrieved: Source[]): Source[] {
   const best = Math.max(0, ...retrieved.map((source) => source.score));
   return best > 0 ? retrieved.filter((source) => source.score >= best * MIN_RELATIVE_SCORE) : retrieved;
 }

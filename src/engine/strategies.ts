@@ -16,12 +16,58 @@ export interface SyncStreamingLlm {
 
 export type Llm = AsyncStreamingLlm | SyncStreamingLlm;
 
+/** A tool the model may call: a name, what it does, and a JSON Schema of its arguments. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** A tool call the model asked for. `arguments` is its JSON text as sent, possibly malformed. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A provider-neutral conversation: each provider writes it in its own wire format. */
+export type ChatMessage =
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls: ToolCall[] }
+  | { role: 'tool'; callId: string; name: string; content: string };
+
+export interface TurnOptions {
+  signal: AbortSignal;
+  /** Tools offered for this turn; none (or an empty list) means the model answers in text only. */
+  tools?: ToolSpec[];
+  /** `none`: the tools are listed (the conversation holds calls to them) but may not be called now. */
+  toolChoice?: 'auto' | 'none';
+}
+
+/**
+ * A model that can be offered tools. One turn streams its text, then yields the tool calls it asked
+ * for (if any) after the text. A model or server without tool calling answers the turn in text,
+ * as `astream` would: offering tools is never an error.
+ */
+export interface ToolCallingLlm extends AsyncStreamingLlm {
+  astreamTurn(messages: ChatMessage[], options: TurnOptions): AsyncIterable<string | ToolCall>;
+}
+
+export function canCallTools(llm: Llm | undefined): llm is ToolCallingLlm {
+  return typeof (llm as ToolCallingLlm | undefined)?.astreamTurn === 'function';
+}
+
 /** Finds the passages for a question; optionally writes a whole answer from them (the simulated strategy). */
 export interface Retriever {
   retrieve(query: string, options: { signal: AbortSignal }): Source[] | Promise<Source[]>;
   generate?(query: string, sources: Source[], options: { signal: AbortSignal }): string | Promise<string>;
   /** Names the whole-answer generator in `generation_start`. */
   readonly info?: ModelInfo;
+  /**
+   * More passages for a search the model asked for, best first, leaving out those in `exclude` (already
+   * shown). Without it, the model is offered no search tool.
+   */
+  searchMore?(query: string, options: { signal: AbortSignal; exclude: readonly Source[] }): Promise<Source[]>;
 }
 
 /** Everything one generation needs, whatever the strategy. */

@@ -14,6 +14,14 @@ export interface StreamConfig {
   retrievalTimeout: number;
   /** Sliding deadline: the longest wait for the first token and between two tokens. */
   generationTimeout: number;
+  /** Extra searches a tool-calling model may make during its answer (progressive context); 0 offers none. */
+  maxExtraSearches: number;
+  /** Passages one extra search adds at most. */
+  extraSourcesPerSearch: number;
+  /** Token budget of all extra searches' passages together. */
+  extraContextTokens: number;
+  /** Extra searches are refused this long after generation started. */
+  extraSearchTime: number;
   /** Prompt with `{context}` and `{query}` placeholders (and optionally `{history}`). */
   promptTemplate: string;
 }
@@ -46,6 +54,10 @@ export const defaultStreamConfig: Readonly<StreamConfig> = Object.freeze({
   maxContextTokens: 3000,
   retrievalTimeout: 10_000,
   generationTimeout: 60_000,
+  maxExtraSearches: 3,
+  extraSourcesPerSearch: 3,
+  extraContextTokens: 2000,
+  extraSearchTime: 30_000,
   promptTemplate: DEFAULT_PROMPT_TEMPLATE,
 });
 
@@ -55,7 +67,8 @@ export function resolveStreamConfig(partial: Partial<StreamConfig> = {}): Stream
   for (const [key, value] of Object.entries(partial) as [keyof StreamConfig, unknown][]) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
-  const positive: (keyof StreamConfig)[] = ['chunkSize', 'maxContextDocs', 'maxDocChars', 'maxContextTokens', 'retrievalTimeout', 'generationTimeout'];
+  const positive: (keyof StreamConfig)[] = ['chunkSize', 'maxContextDocs', 'maxDocChars', 'maxContextTokens', 'retrievalTimeout', 'generationTimeout',
+    'extraSourcesPerSearch', 'extraContextTokens', 'extraSearchTime'];
   for (const key of positive) {
     const value = config[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -64,6 +77,9 @@ export function resolveStreamConfig(partial: Partial<StreamConfig> = {}): Stream
   }
   if (typeof config.simDelay !== 'number' || !(config.simDelay >= 0)) {
     throw new RangeError(`StreamConfig.simDelay must be zero or more, got ${JSON.stringify(config.simDelay)}`);
+  }
+  if (!Number.isInteger(config.maxExtraSearches) || config.maxExtraSearches < 0) {
+    throw new RangeError(`StreamConfig.maxExtraSearches must be a whole number, zero or more, got ${JSON.stringify(config.maxExtraSearches)}`);
   }
   if (!config.promptTemplate.includes('{context}') || !config.promptTemplate.includes('{query}')) {
     throw new RangeError('StreamConfig.promptTemplate must contain {context} and {query}');

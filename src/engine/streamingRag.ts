@@ -1,11 +1,12 @@
-import type { ErrorEvent, ModelInfo, RagEvent, Source, Stage, StreamStats, Strategy } from '../protocol/events';
+import type { ContextUpdateEvent, ErrorEvent, ModelInfo, RagEvent, Source, Stage, StreamStats, Strategy } from '../protocol/events';
 import { CitationScanner, type CitationMark } from './citations';
 import { StreamStatsCounter } from './streamStats';
 import { raceDeadline } from './deadline';
 import { CancelledError, RagError, describeError, isAbortError } from './errors';
 import { sourceSnippets } from './passages/snippet';
+import { progressiveAnswer, type ContextWave } from './progressiveContext';
 import { buildPrompt, type Turn } from './prompt';
-import { openTokenStream, selectStrategy, type Llm, type Retriever } from './strategies';
+import { canCallTools, openTokenStream, selectStrategy, type Llm, type Retriever } from './strategies';
 import { resolveStreamConfig, type StreamConfig } from './streamConfig';
 
 export interface StreamingRagOptions {
@@ -81,7 +82,8 @@ export class StreamingRag {
 
   /**
    * The protocol's events for one question: `retrieval_start`, `source`…, `retrieval_done`,
-   * `generation_start`, `token`/`citation`…, then `generation_done`; or an `error` and nothing after it.
+   * `generation_start`, `token`/`citation`… (with a `context_update` each time a tool-calling model's search
+   * adds sources), then `generation_done`; or an `error` and nothing after it.
    */
   async *events(query: string, options: StreamOptions = {}): AsyncGenerator<RagEvent> {
     const started = performance.now();
@@ -136,15 +138,17 @@ export class StreamingRag {
 
       const citations = new CitationScanner();
       const cited = new Set<number>();
+      // Every source shown so far: the first wave, then those the model's searches add.
+      const allSources = [...built.sources];
       let tokens = 0;
       let ttftMs: number | null = null;
-      let iterator: AsyncIterator<string> | undefined;
+      let iterator: AsyncIterator<string | ContextWave> | undefined;
       // Citation events come just before the token holding their mark, so a surface links it as it shows it.
       const release = function* (shown: { text: string; marks: CitationMark[] }): Generator<RagEvent> {
         for (const mark of shown.marks) {
           for (const index of mark.numbers) {
             cited.add(index);
-            yield emit({ type: 'citation', t: elapsed(), index, valid: index >= 1 && index <= built.sources.length, offset: mark.offset, length: mark.length });
+            yield emit({ type: 'citation', t: elapsed(), index, valid: index >= 1 && index <= allSources.length, offset: mark.offset, length: mark.length });
           }
         }
         if (shown.text.length === 0) return;
@@ -152,8 +156,15 @@ export class StreamingRag {
         yield emit({ type: 'token', t: elapsed(), text: shown.text });
       };
       try {
-        iterator = openTokenStream(this.strategy, this.llm, this.retriever,
-          { prompt: built.prompt, query, sources: built.sources, signal: controller.signal }, this.config);
+        const retriever = this.retriever;
+        // A model that can call tools, and a retriever that can search again: progressive context.
+        iterator = this.strategy === 'async' && canCallTools(this.llm) && retriever.searchMore && this.config.maxExtraSearches > 0
+          ? progressiveAnswer({
+            llm: this.llm, search: (q, o) => retriever.searchMore!(q, o),
+            prompt: built.prompt, sources: allSources, config: this.config, signal: controller.signal,
+          })
+          : openTokenStream(this.strategy, this.llm, this.retriever,
+            { prompt: built.prompt, query, sources: built.sources, signal: controller.signal }, this.config);
         for (;;) {
           const next = await raceDeadline(Promise.resolve().then(() => iterator!.next()), this.config.generationTimeout,
             controller.signal, () => new RagError(
@@ -163,6 +174,10 @@ export class StreamingRag {
                 : `The model stopped sending for ${seconds(this.config.generationTimeout)} in the middle of the answer. Check the server, then ask again.`,
             ));
           if (next.done) break;
+          if (isWave(next.value)) {
+            yield emit(contextUpdate(next.value, elapsed()));
+            continue;
+          }
           const text = typeof next.value === 'string' ? next.value : String(next.value ?? '');
           if (text.length === 0) continue;
           if (tokens === 0) {
@@ -188,8 +203,8 @@ export class StreamingRag {
       }
 
       const totalMs = elapsed();
-      const valid = [...cited].filter((i) => i >= 1 && i <= built.sources.length).sort((a, b) => a - b);
-      const uncited = built.sources.map((_, i) => i + 1).filter((i) => !cited.has(i));
+      const valid = [...cited].filter((i) => i >= 1 && i <= allSources.length).sort((a, b) => a - b);
+      const uncited = allSources.map((_, i) => i + 1).filter((i) => !cited.has(i));
       this.counters.complete(totalMs);
       yield emit({ type: 'generation_done', t: totalMs, totalMs, ttftMs, tokens, cited: valid, uncited });
     } finally {
@@ -209,13 +224,26 @@ export class StreamingRag {
  * Asks the provider's iterator to finish without waiting for it: an async generator parked on a stalled
  * request only runs `return()` after that request settles, which the aborted signal makes happen.
  */
-export function closeQuietly(iterator: AsyncIterator<string> | undefined): void {
+export function closeQuietly(iterator: AsyncIterator<unknown> | undefined): void {
   if (!iterator || typeof iterator.return !== 'function') return;
   try {
     Promise.resolve(iterator.return()).catch(() => undefined);
   } catch {
     // A provider whose return() throws has nothing left for us to close.
   }
+}
+
+function isWave(value: unknown): value is ContextWave {
+  return typeof value === 'object' && value !== null && 'wave' in value;
+}
+
+function contextUpdate(wave: ContextWave, t: number): ContextUpdateEvent {
+  const snippets = sourceSnippets(wave.query, wave.sources);
+  const sources = wave.sources.map((source, i) => ({
+    index: wave.firstIndex + i, path: source.path, startLine: source.startLine, endLine: source.endLine,
+    score: Math.round(source.score * 10_000) / 10_000, ...snippets[i],
+  }));
+  return { type: 'context_update', t, wave: wave.wave, query: wave.query, sources };
 }
 
 export function toErrorEvent(err: unknown, stage: Stage, t: number): ErrorEvent {

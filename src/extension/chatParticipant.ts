@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { sourceSnippets } from '../engine/passages/snippet';
 import type { AnswerSession } from '../engine/session/answerSession';
 import type { Turn } from '../engine/prompt';
-import type { SourceEvent } from '../protocol/events';
+import type { SourceCardData } from '../protocol/events';
 import { actionsFor } from '../protocol/errorCodes';
 import { commandFor } from './actions';
 import { ChatAnswerWriter } from './chatAnswer';
@@ -81,7 +81,7 @@ async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatConte
     }
 
     stream.progress('Searching the workspace…');
-    const sources = new Map<number, SourceEvent>();
+    const sources = new Map<number, SourceCardData>();
     const writer = new ChatAnswerWriter((n) => {
       const source = sources.get(n);
       if (!source) return undefined;
@@ -95,6 +95,15 @@ async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatConte
           sources.set(event.index, event);
           result.metadata.sources.push({ index: event.index, path: event.path, startLine: event.startLine, endLine: event.endLine });
           await reference(stream, event);
+          break;
+        case 'context_update':
+          // The model searched again: say so, and add its passages to the references, numbered on.
+          stream.progress(`Searched again for "${event.query}": ${event.sources.length === 0 ? 'nothing new' : `${event.sources.length} more source${event.sources.length === 1 ? '' : 's'}`}`);
+          for (const source of event.sources) {
+            sources.set(source.index, source);
+            result.metadata.sources.push({ index: source.index, path: source.path, startLine: source.startLine, endLine: source.endLine });
+            await reference(stream, source);
+          }
           break;
         case 'generation_start':
           result.metadata.provider = event.provider;

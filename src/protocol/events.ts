@@ -42,6 +42,8 @@ export interface SourceEvent {
    */
   snippetMatches: [number, number][];
 }
+/** A source as every surface shows it: a `source` event's payload. */
+export type SourceCardData = Omit<SourceEvent, 'type' | 't'>;
 export interface RetrievalDoneEvent { type: 'retrieval_done'; t: number; numDocs: number; retrievalMs: number }
 export interface GenerationStartEvent {
   type: 'generation_start'; t: number; strategy: Strategy; provider: string; model: string; promptTokens: number;
@@ -61,6 +63,19 @@ export interface GenerationDoneEvent {
   cited: number[];
   /** Source numbers the answer never cited, ascending. */
   uncited: number[];
+}
+/**
+ * A further wave of sources: the model called the `search` tool (progressive context) and got these
+ * passages. Wave 1 is the `source` events before the answer; waves 2 and up come during generation.
+ * Their numbers follow the existing ones, so citations already written keep their meaning.
+ */
+export interface ContextUpdateEvent {
+  type: 'context_update'; t: number;
+  wave: number;
+  /** What the model searched for. */
+  query: string;
+  /** The new passages only (none when the search found nothing not shown already), numbered on. */
+  sources: SourceCardData[];
 }
 export interface ErrorEvent { type: 'error'; t: number; stage: Stage; message: string; code: ErrorCode }
 
@@ -91,7 +106,7 @@ export interface SummaryDoneEvent { type: 'summary_done'; t: number; totalMs: nu
 
 export type RagEvent =
   | RetrievalStartEvent | SourceEvent | RetrievalDoneEvent | GenerationStartEvent
-  | TokenEvent | CitationEvent | GenerationDoneEvent | ErrorEvent
+  | TokenEvent | CitationEvent | ContextUpdateEvent | GenerationDoneEvent | ErrorEvent
   | SummaryStartEvent | SummaryProgressEvent | SummaryDoneEvent;
 
 /** The events of a file's summary: `summary_start`, then `summary_progress`, `source`, `citation` and `token`, then `summary_done` or `error`. */

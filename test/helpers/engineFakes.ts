@@ -1,5 +1,5 @@
 import type { Source } from '../../src/protocol/events';
-import type { AsyncStreamingLlm, Retriever, SyncStreamingLlm } from '../../src/engine/strategies';
+import type { AsyncStreamingLlm, ChatMessage, Retriever, SyncStreamingLlm, ToolCall, ToolCallingLlm, TurnOptions } from '../../src/engine/strategies';
 
 export function source(path: string, text = `text of ${path}`, startLine = 1): Source {
   return { path, startLine, endLine: startLine + text.split('\n').length - 1, score: 1, text };
@@ -79,4 +79,24 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of iterable) items.push(item);
   return items;
+}
+
+/** A model that plays one scripted turn per request (text, then tool calls) and records what it was sent. */
+export function toolModel(turns: { text?: string; waitMs?: number; calls?: { name?: string; arguments: string }[] }[]) {
+  const seen: { messages: ChatMessage[]; options: TurnOptions }[] = [];
+  const llm: ToolCallingLlm & { seen: typeof seen } = {
+    seen,
+    info: { provider: 'test', model: 'tools' },
+    async *astream() {
+      yield 'not used';
+    },
+    async *astreamTurn(messages, options) {
+      seen.push({ messages: [...messages], options });
+      const turn = turns[seen.length - 1] ?? { text: 'done' };
+      if (turn.waitMs) await new Promise((r) => setTimeout(r, turn.waitMs));
+      if (turn.text) yield turn.text;
+      for (const [i, call] of (turn.calls ?? []).entries()) yield { id: `c${seen.length}-${i}`, name: call.name ?? 'search', arguments: call.arguments } satisfies ToolCall;
+    },
+  };
+  return llm;
 }

@@ -20,6 +20,8 @@ export interface OllamaFake extends ProtocolServer {
   embedDelayMs: number;
   /** Delay of `/api/tags`; a very long one makes the health check time out. */
   tagsDelayMs: number;
+  /** Models that answer a request with `tools` as Ollama does for a model without tool support: HTTP 400. */
+  noToolModels: string[];
   requestsTo(path: string): ProtocolServer['requests'];
 }
 
@@ -30,6 +32,11 @@ export const OLLAMA_NDJSON: StreamFormat = {
     model: 'llama3.2', created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done_reason: 'stop', done: true,
     total_duration: 912_000_000, load_duration: 21_000_000, prompt_eval_count: 412, prompt_eval_duration: 180_000_000,
     eval_count: tokens, eval_duration: 700_000_000,
+  }) + '\n',
+  // Ollama sends a model's tool calls whole, in one message, with the arguments as an object.
+  toolCalls: (calls) => JSON.stringify({
+    model: 'llama3.2', created_at: new Date().toISOString(), done: false,
+    message: { role: 'assistant', content: '', tool_calls: calls.map((call) => ({ function: { name: call.name, arguments: call.arguments } })) },
   }) + '\n',
   malformed: '{"model":"llama3.2","message":{"role":"assistant","content":"br\n',
   error: (message) => JSON.stringify({ error: message }) + '\n',
@@ -44,6 +51,7 @@ export async function startOllamaFake(options: { models?: string[]; port?: numbe
     embedDimensions: 8,
     embedDelayMs: 0,
     tagsDelayMs: 0,
+    noToolModels: [] as string[],
   };
   // The handler reads the returned object, so tests can change any setting between requests.
   let self!: OllamaFake;
@@ -68,6 +76,9 @@ export async function startOllamaFake(options: { models?: string[]; port?: numbe
       if (isErrorReply(reply)) return sendError(res, reply);
       if (!installed(record.body.model)) return sendError(res, notFound(record.body.model));
       if (record.body.stream !== true) return sendError(res, { status: 400, body: { error: 'this fake only streams' } });
+      if (record.body.tools && self.noToolModels.some((m) => m === record.body.model || m === `${record.body.model}:latest`)) {
+        return sendError(res, { status: 400, body: { error: `registry.ollama.ai/library/${record.body.model}:latest does not support tools` } });
+      }
       return playStream(res, record, reply, OLLAMA_NDJSON);
     }
     if (req.method === 'POST' && path === '/api/embed') {

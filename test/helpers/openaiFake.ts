@@ -23,6 +23,8 @@ export interface OpenAIFake extends ProtocolServer {
   embedDelayMs: number;
   /** Answer embeddings in reverse order (with correct `index` fields), as servers may. */
   embedReverse: boolean;
+  /** Answer a request with `tools` as llama.cpp's server does without --jinja: HTTP 500. */
+  rejectTools: boolean;
   requestsTo(path: string): ProtocolServer['requests'];
 }
 
@@ -38,7 +40,15 @@ function chunk(delta: Record<string, unknown>, finishReason: string | null): str
 export const OPENAI_SSE: StreamFormat = {
   contentType: 'text/event-stream; charset=utf-8',
   token: (text, index) => (index === 0 ? chunk({ role: 'assistant', content: '' }, null) : '') + chunk({ content: text }, null),
-  final: () => chunk({}, 'stop') + 'data: [DONE]\n\n',
+  final: (_tokens, toolCalls) => chunk({}, toolCalls ? 'tool_calls' : 'stop') + 'data: [DONE]\n\n',
+  // As OpenAI streams them: a first delta with the call's index, id and name, then its arguments' JSON in pieces.
+  toolCalls: (calls) => calls.map((call, index) => {
+    const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+    const third = Math.ceil(args.length / 3);
+    const pieces = [args.slice(0, third), args.slice(third, 2 * third), args.slice(2 * third)].filter((p) => p.length > 0);
+    return chunk({ tool_calls: [{ index, id: call.id ?? `call_fake${index}`, type: 'function', function: { name: call.name, arguments: '' } }] }, null)
+      + pieces.map((piece) => chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null)).join('');
+  }).join(''),
   malformed: 'data: {"id":"chatcmpl-fake1","choices":[{"delta":{"content":"br\n\n',
   error: (message) => `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: null } })}\n\n`,
 };
@@ -54,6 +64,7 @@ export async function startOpenAIFake(options: { models?: string[]; apiKey?: str
     embedDimensions: 6,
     embedDelayMs: 0,
     embedReverse: false,
+    rejectTools: false,
   };
   // The handler reads the returned object, so tests can change any setting between requests.
   let self!: OpenAIFake;
@@ -84,6 +95,7 @@ export async function startOpenAIFake(options: { models?: string[]; apiKey?: str
       if (isErrorReply(reply)) return sendError(res, reply);
       if (!self.models.includes(record.body.model)) return sendError(res, notFound(record.body.model));
       if (record.body.stream !== true) return sendError(res, { status: 400, body: { error: { message: 'this fake only streams', type: 'invalid_request_error' } } });
+      if (self.rejectTools && record.body.tools) return sendError(res, { status: 500, body: { error: { code: 500, message: 'tools param requires --jinja flag', type: 'server_error' } } });
       return playStream(res, record, reply, OPENAI_SSE);
     }
     if (req.method === 'POST' && path === '/v1/embeddings') {

@@ -103,6 +103,14 @@ export interface StreamScript {
   errorAfter?: number;
   /** End the response cleanly after the tokens, without the final message. */
   omitFinal?: boolean;
+  /** Tool calls the model makes after its tokens, in the wire format's way; `arguments` as JSON text (possibly malformed) or an object. */
+  toolCalls?: ScriptedToolCall[];
+}
+
+export interface ScriptedToolCall {
+  name: string;
+  arguments: string | Record<string, unknown>;
+  id?: string;
 }
 
 /** An HTTP error reply instead of a stream. */
@@ -130,7 +138,9 @@ export function sendError(res: http.ServerResponse, reply: ErrorReply): void {
 export interface StreamFormat {
   contentType: string;
   token(text: string, index: number): string;
-  final(tokens: number): string;
+  final(tokens: number, toolCalls: boolean): string;
+  /** The script's tool calls, written after its tokens. */
+  toolCalls(calls: ScriptedToolCall[]): string;
   malformed: string;
   error(message: string): string;
 }
@@ -172,7 +182,8 @@ export async function playStream(res: http.ServerResponse, record: RecordedReque
     if (i === 0) record.firstTokenAt = performance.now();
     res.write(format.token(script.tokens[i], i));
   }
-  if (!script.omitFinal) res.write(format.final(script.tokens.length));
+  if (script.toolCalls?.length) res.write(format.toolCalls(script.toolCalls));
+  if (!script.omitFinal) res.write(format.final(script.tokens.length, Boolean(script.toolCalls?.length)));
   res.end();
 }
 
@@ -195,7 +206,7 @@ async function playPaced(res: http.ServerResponse, record: RecordedRequest, toke
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  res.end(format.final(tokens.length));
+  res.end(format.final(tokens.length, false));
 }
 
 /** A fake's pause; unref'd so a reply the client gave up on never keeps the test process alive. */

@@ -70,6 +70,21 @@ describe('workspace-rag ask with providers (dist/cli.js against Ollama NDJSON an
     assert.match(request.body.messages[0].content, /SESSION_TTL_MS/, 'the prompt carries the retrieved workspace passages');
   });
 
+  it('--provider ollama: the model\'s search prints its sources as "Searched again" before the answer; --json carries context_update', async () => {
+    const search = { tokens: [], toolCalls: [{ name: 'search', arguments: { query: 'database connection pool' } }] };
+    ollama.chatReplies.push(search, { tokens: ['The pool holds DB_POOL_SIZE connections [2].'] });
+    const human = await run(ask('how long does a session last?', '--provider', 'ollama', '--ollama-host', ollama.url, '--k', '1'));
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /Sources\n {2}\[1\] src\/auth\/session\.ts:[\s\S]*\nSearched again: "database connection pool" · \d+ more sources?\n {2}\[2\] src\/db\/pool\.ts:1-5/);
+    assert.match(human.stdout, /connections \[2\]\.\n\nCited\n {2}\[2\] src\/db\/pool\.ts:1-5\n/);
+
+    ollama.chatReplies.push(search, { tokens: ['The pool [2].'] });
+    const json = await run(ask('how long does a session last?', '--provider', 'ollama', '--ollama-host', ollama.url, '--k', '1', '--json'));
+    const wave = events(json.stdout).find((e) => e.type === 'context_update');
+    assert.ok(wave?.type === 'context_update', json.stdout);
+    assert.deepEqual([wave.wave, wave.query, wave.sources[0].index, wave.sources[0].path], [2, 'database connection pool', 2, 'src/db/pool.ts']);
+  });
+
   it('--provider ollama with no server: an error event naming the host, exit 1, no hang', { timeout: 20_000 }, async () => {
     const result = await run(ask('how long does a session last?', '--provider', 'ollama', '--ollama-host', deadHost, '--json'));
     assert.equal(result.code, 1);

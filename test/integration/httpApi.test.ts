@@ -78,6 +78,19 @@ describe('workspace-rag serve: the HTTP API through real clients', () => {
     assert.ok(tokenFrames.at(-1)!.at - tokenFrames[0].at > 150, 'tokens arrive as the model sends them (60 ms apart), not all at the end');
   });
 
+  it('POST /v1/ask carries a model\'s extra search as event: context_update, its sources numbered after the first', async () => {
+    const { url } = await start();
+    fake.chatReplies.push({ tokens: [], toolCalls: [{ name: 'search', arguments: { query: 'rate limiting' } }] }, { tokens: ['100 a minute [2].'] });
+    const received = (await frames(await ask(url, { question: 'how long does a session last?', k: 1 }))).filter((f) => f.event !== undefined);
+    const update = received.find((f) => f.event === 'context_update');
+    assert.ok(update, received.map((f) => f.event).join(' '));
+    const event = JSON.parse(update.data) as RagEvent;
+    assert.ok(event.type === 'context_update' && event.wave === 2 && event.sources[0].index === 2, update.data);
+    const citation = received.map((f) => JSON.parse(f.data) as RagEvent).find((e) => e.type === 'citation');
+    assert.ok(citation?.type === 'citation' && citation.index === 2 && citation.valid);
+    assert.equal(received.at(-1)?.event, 'generation_done');
+  });
+
   it('an SSE client library (eventsource) receives the same events, by type', async () => {
     const { url } = await start();
     fake.defaultChat = { tokens: ANSWER };

@@ -1,6 +1,6 @@
 import { RagError } from '../errors';
 import type { ModelInfo } from '../../protocol/events';
-import type { AsyncStreamingLlm } from '../strategies';
+import { canCallTools, type AsyncStreamingLlm, type ChatMessage, type ToolCall, type ToolCallingLlm, type TurnOptions } from '../strategies';
 import { OllamaChat, checkOllama, hasOllamaModel, normalizeOllamaHost, type OllamaChatOptions, type OllamaHealth } from './ollamaProvider';
 import { OpenAIChat, type OpenAIChatOptions } from './openaiProvider';
 
@@ -108,7 +108,7 @@ export interface AutoCandidate {
  * token was yielded, failures are final: tokens the user saw are never followed by another model's.
  * `info` names the candidate answering now, so the engine announces a fallback.
  */
-export class AutoLlm implements AsyncStreamingLlm {
+export class AutoLlm implements ToolCallingLlm {
   private current = 0;
 
   constructor(readonly candidates: readonly AutoCandidate[]) {
@@ -119,12 +119,27 @@ export class AutoLlm implements AsyncStreamingLlm {
     return this.candidates[this.current].llm.info ?? { provider: 'llm', model: 'unknown' };
   }
 
-  async *astream(prompt: string, { signal }: { signal: AbortSignal }): AsyncGenerator<string> {
+  astream(prompt: string, { signal }: { signal: AbortSignal }): AsyncGenerator<string> {
+    return this.firstThatAnswers((llm) => llm.astream(prompt, { signal }), signal);
+  }
+
+  /**
+   * A turn of a conversation with tools. The first turn chooses the candidate as `astream` does; later
+   * turns (after the model's tool calls) go to the candidate that answered. A candidate without tool
+   * calling answers the question's prompt in text.
+   */
+  astreamTurn(messages: ChatMessage[], options: TurnOptions): AsyncIterable<string | ToolCall> {
+    const turn = (llm: AsyncStreamingLlm) => canCallTools(llm) ? llm.astreamTurn(messages, options) : llm.astream(firstPrompt(messages), options);
+    if (messages.length > 1) return turn(this.candidates[this.current].llm);
+    return this.firstThatAnswers(turn, options.signal);
+  }
+
+  private async *firstThatAnswers<T>(open: (llm: AsyncStreamingLlm) => AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
     for (let i = 0; i < this.candidates.length; i++) {
       const candidate = this.candidates[i];
       this.current = i;
-      const iterator = candidate.llm.astream(prompt, { signal })[Symbol.asyncIterator]();
-      let first: IteratorResult<string>;
+      const iterator = open(candidate.llm)[Symbol.asyncIterator]();
+      let first: IteratorResult<T>;
       try {
         first = await iterator.next();
       } catch (err) {
@@ -147,4 +162,9 @@ export class AutoLlm implements AsyncStreamingLlm {
       }
     }
   }
+}
+
+function firstPrompt(messages: readonly ChatMessage[]): string {
+  const first = messages[0];
+  return first?.role === 'user' ? first.content : '';
 }

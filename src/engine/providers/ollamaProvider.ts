@@ -1,8 +1,8 @@
-import { Ollama } from 'ollama';
+import { Ollama, type Message } from 'ollama';
 import type { ModelInfo } from '../../protocol/events';
-import type { AsyncStreamingLlm } from '../strategies';
+import type { ChatMessage, ToolCall, ToolCallingLlm, TurnOptions } from '../strategies';
 import { ollamaFetch } from './ollamaTransport';
-import { ProviderError, toProviderError, type ProviderTarget } from './providerErrors';
+import { HttpStatusError, ProviderError, refusedTools, rejectsTools, toProviderError, type ProviderTarget } from './providerErrors';
 import { CHAT_RETRY, retryPolicy, withRetries, type RetryPolicy } from './retry';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
@@ -28,13 +28,12 @@ export interface OllamaChatOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-/** Chat with a model served by Ollama, streamed token by token over `/api/chat`. */
-export class OllamaChat implements AsyncStreamingLlm {
+/** Chat with a model served by Ollama, streamed token by token over `/api/chat`, with tool calls where the model has them. */
+export class OllamaChat implements ToolCallingLlm {
   readonly info: ModelInfo;
   readonly host: string;
   private readonly retry: RetryPolicy;
   private readonly contextTokens: number;
-
   constructor(options: OllamaChatOptions = {}) {
     this.host = normalizeOllamaHost(options.host);
     this.info = { provider: 'ollama', model: options.model || DEFAULT_OLLAMA_CHAT_MODEL };
@@ -43,18 +42,41 @@ export class OllamaChat implements AsyncStreamingLlm {
   }
 
   async *astream(prompt: string, { signal }: { signal: AbortSignal }): AsyncGenerator<string> {
+    for await (const part of this.astreamTurn([{ role: 'user', content: prompt }], { signal })) {
+      if (typeof part === 'string') yield part;
+    }
+  }
+
+  /** One turn: the text as it streams, then the tool calls of the stream's `message.tool_calls`. */
+  async *astreamTurn(messages: ChatMessage[], { signal, tools, toolChoice }: TurnOptions): AsyncGenerator<string | ToolCall> {
     const model = this.info.model;
     const target = ollamaTarget(this.host, 'generation');
+    // Ollama has no tool choice: a turn that may not call tools is asked without them.
+    const offered = tools && tools.length > 0 && toolChoice !== 'none' && !refusedTools.has(`${this.host} ${model}`) ? tools : undefined;
     // A client per request: its fetch carries this request's signal, so an abort closes the socket
     // even while waiting for the response headers (a model still loading).
     const client = new Ollama({ host: this.host, fetch: ollamaFetch({ signal, ndjson: true }) });
+    const chat = (withTools: boolean) => client.chat({
+      model, messages: toOllamaMessages(messages), stream: true, options: { num_ctx: this.contextTokens },
+      ...(withTools && offered ? { tools: offered.map((tool) => ({ type: 'function', function: tool })) } : {}),
+    });
     const stream = await withRetries(async () => {
       try {
-        return await client.chat({ model, messages: [{ role: 'user', content: prompt }], stream: true, options: { num_ctx: this.contextTokens } });
+        return await chat(true);
       } catch (err) {
-        throw toProviderError(err, target, { model });
+        if (!offered || signal.aborted || !(err instanceof HttpStatusError) || !rejectsTools(err.status, err.serverMessage)) {
+          throw toProviderError(err, target, { model });
+        }
+        // A model without tool calling answers as it did before tools existed.
+        refusedTools.add(`${this.host} ${model}`);
+        try {
+          return await chat(false);
+        } catch (retryErr) {
+          throw toProviderError(retryErr, target, { model });
+        }
       }
     }, this.retry, signal);
+    const calls: ToolCall[] = [];
     let tokens = 0;
     try {
       for await (const part of stream) {
@@ -63,6 +85,7 @@ export class OllamaChat implements AsyncStreamingLlm {
           tokens++;
           yield text;
         }
+        for (const call of part.message?.tool_calls ?? []) calls.push(fromOllamaCall(call, calls.length));
       }
     } catch (err) {
       throw toProviderError(err, target, { model, tokens });
@@ -70,6 +93,40 @@ export class OllamaChat implements AsyncStreamingLlm {
       // Closes the HTTP stream when the consumer stops early; a no-op once the stream has ended.
       stream.abort();
     }
+    yield* calls;
+  }
+}
+
+/** The engine's conversation in Ollama's format: arguments as objects, results as `tool` messages naming their tool. */
+function toOllamaMessages(messages: readonly ChatMessage[]): Message[] {
+  return messages.map((message): Message => {
+    switch (message.role) {
+      case 'user':
+        return { role: 'user', content: message.content };
+      case 'assistant':
+        return { role: 'assistant', content: message.content, tool_calls: message.toolCalls.map((call) => ({ function: { name: call.name, arguments: argumentsObject(call.arguments) } })) };
+      case 'tool':
+        return { role: 'tool', content: message.content, tool_name: message.name };
+    }
+  });
+}
+
+/** Ollama sends arguments as a JSON object (ids are optional); the engine reads JSON text like OpenAI's. */
+function fromOllamaCall(call: { id?: unknown; function?: { name?: unknown; arguments?: unknown } }, index: number): ToolCall {
+  const args = call.function?.arguments;
+  return {
+    id: typeof call.id === 'string' && call.id ? call.id : `call_${index}`,
+    name: typeof call.function?.name === 'string' ? call.function.name : '',
+    arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+  };
+}
+
+function argumentsObject(json: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, unknown> : {};
+  } catch {
+    return {};
   }
 }
 

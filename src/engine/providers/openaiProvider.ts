@@ -1,9 +1,10 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { abortReason } from '../deadline';
 import type { ModelInfo } from '../../protocol/events';
-import type { AsyncStreamingLlm } from '../strategies';
+import type { ChatMessage, ToolCall, ToolCallingLlm, TurnOptions } from '../strategies';
+import { ToolCallDeltas, toOpenAIMessages, toOpenAITool } from './openaiTools';
 import {
-  HttpStatusError, InStreamError, ProviderError, StreamEndedEarlyError, parseRetryAfter, statusFailure, toProviderError, type ProviderTarget,
+  HttpStatusError, InStreamError, ProviderError, StreamEndedEarlyError, parseRetryAfter, refusedTools, rejectsTools, statusFailure, toProviderError, type ProviderTarget,
 } from './providerErrors';
 import { CHAT_RETRY, retryPolicy, withRetries, type RetryPolicy } from './retry';
 
@@ -41,12 +42,11 @@ export interface OpenAIChatOptions extends OpenAIConnectionOptions {
  * retries are off: its waits cannot be cancelled and follow any Retry-After, however long. Ours
  * happen only before the stream opens, so a token is never sent twice.
  */
-export class OpenAIChat implements AsyncStreamingLlm {
+export class OpenAIChat implements ToolCallingLlm {
   readonly info: ModelInfo;
   readonly baseURL: string;
   private readonly connection: OpenAIConnection;
   private readonly retry: RetryPolicy;
-
   constructor(options: OpenAIChatOptions = {}) {
     this.connection = new OpenAIConnection(options, 'generation');
     this.baseURL = this.connection.baseURL;
@@ -55,15 +55,37 @@ export class OpenAIChat implements AsyncStreamingLlm {
   }
 
   async *astream(prompt: string, { signal }: { signal: AbortSignal }): AsyncGenerator<string> {
+    for await (const part of this.astreamTurn([{ role: 'user', content: prompt }], { signal })) {
+      if (typeof part === 'string') yield part;
+    }
+  }
+
+  /** One turn: the text as it streams, then the tool calls the model asked for (streamed as `tool_calls` deltas). */
+  async *astreamTurn(messages: ChatMessage[], { signal, tools, toolChoice }: TurnOptions): AsyncGenerator<string | ToolCall> {
     const model = this.info.model;
     const { client } = this.connection.open();
+    const offered = tools && tools.length > 0 && !refusedTools.has(`${this.baseURL} ${model}`) ? tools : undefined;
+    const create = (withTools: boolean) => client.chat.completions.create({
+      model, messages: toOpenAIMessages(messages), stream: true,
+      ...(withTools && offered ? { tools: offered.map(toOpenAITool), tool_choice: toolChoice ?? 'auto' } : {}),
+    }, { signal });
     const stream = await withRetries(async () => {
       try {
-        return await client.chat.completions.create({ model, messages: [{ role: 'user', content: prompt }], stream: true }, { signal });
+        return await create(true);
       } catch (err) {
-        throw await this.connection.explainMissingModel(this.connection.toError(err, signal, { model }), model, signal);
+        // A server without tool calling answers as it did before tools existed.
+        if (!offered || signal.aborted || !(err instanceof APIError) || !rejectsTools(err.status, err.message)) {
+          throw await this.connection.explainMissingModel(this.connection.toError(err, signal, { model }), model, signal);
+        }
+        refusedTools.add(`${this.baseURL} ${model}`);
+        try {
+          return await create(false);
+        } catch (retryErr) {
+          throw await this.connection.explainMissingModel(this.connection.toError(retryErr, signal, { model }), model, signal);
+        }
       }
     }, this.retry, signal);
+    const calls = new ToolCallDeltas();
     let tokens = 0;
     let finished = false;
     try {
@@ -74,6 +96,7 @@ export class OpenAIChat implements AsyncStreamingLlm {
           tokens++;
           yield text;
         }
+        calls.add(choice?.delta?.tool_calls);
         if (choice?.finish_reason) finished = true;
       }
       // The SDK ends an aborted stream quietly; the engine must still see the stream as stopped.
@@ -86,6 +109,7 @@ export class OpenAIChat implements AsyncStreamingLlm {
       // Closes the HTTP stream when the consumer stops early; a no-op once the stream has ended.
       stream.controller.abort();
     }
+    yield* calls.done();
   }
 }
 

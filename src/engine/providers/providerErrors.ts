@@ -242,3 +242,11 @@ function clip(text: string, max = 200): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length <= max ? oneLine : oneLine.slice(0, max - 1) + '…';
 }
+
+/** Whether an error says the server or model takes no `tools` (Ollama's "does not support tools", llama.cpp without --jinja). */
+export function rejectsTools(status: number | undefined, message: string): boolean {
+  return (status === 400 || status === 422 || status === 500 || status === 501) && /\btools?\b|function.?call/i.test(message);
+}
+
+/** Endpoints and models that refused `tools` in this process (`endpoint model`): later questions are asked without them. */
+export const refusedTools = new Set<string>();

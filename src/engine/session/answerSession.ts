@@ -137,6 +137,11 @@ export class AnswerSession {
     const retriever: Retriever = {
       retrieve: (query, { signal }) => this.indexes.search(query, { k, filter: options.filter, signal }),
       generate: (query, sources) => extractiveAnswer(query, sources, notice),
+      // The model's own searches (progressive context): the same ranking, without the passages it has.
+      searchMore: async (query, { signal, exclude }) => {
+        const found = await this.indexes.search(query, { k: Math.min(2 * MAX_SOURCES, exclude.length + k), filter: options.filter, signal });
+        return found.filter((source) => !exclude.some((seen) => overlaps(seen, source)));
+      },
       info: OFFLINE_MODEL,
     };
     const rag = new StreamingRag({
@@ -256,6 +261,10 @@ export class AnswerSession {
     const state = this.state;
     for (const listener of this.listeners) listener(state);
   }
+}
+
+function overlaps(a: Source, b: Source): boolean {
+  return a.path === b.path && a.startLine <= b.endLine && b.startLine <= a.endLine;
 }
 
 function clampSources(k: number | undefined): number {

@@ -69,6 +69,8 @@ export interface FakeLmRecord {
   event: 'request' | 'done' | 'cancelled' | 'failed';
   time: number;
   sources?: number; messages?: number; promptChars?: number; lastMessage?: string; partsSent?: number;
+  /** Names of the tools the request offered; the query of the tool call the model made. */
+  tools?: string[]; toolCall?: string;
 }
 
 /** What the fake model has received and how each answer ended, oldest first. */

@@ -92,6 +92,19 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
     assert.equal(request?.sources, result.metadata.sources.length, 'the model received every source in its prompt');
   });
 
+  test('@rag with a model that calls the search tool: its passages join the references, numbered on, and are cited', async () => {
+    const result = await askChat('@rag how long does a session last? FAKE-LM-SEARCH') as RagResult;
+    assert.ok(result?.metadata && !result.metadata.error, JSON.stringify(result));
+    const numbers = result.metadata.sources.map((s) => s.index);
+    assert.deepEqual(numbers, numbers.map((_, i) => i + 1), 'one list of references, numbered without gaps');
+    assert.ok(result.metadata.sources.some((s) => s.path === 'src/cache/lru.ts'), JSON.stringify(result.metadata.sources));
+    assert.ok(result.metadata.cited.includes(numbers.at(-1)!), `the newest source is cited: ${JSON.stringify(result.metadata.cited)}`);
+    const [call, answer] = fakeLmRecords().filter((r) => r.event === 'request').slice(-2);
+    assert.deepEqual(call.tools, ['search']);
+    assert.equal(call.toolCall, 'least recently used cache eviction');
+    assert.equal(answer.sources, numbers.length, 'the model received every wave\'s sources');
+  });
+
   test('@rag /search lists sources without asking the model', async () => {
     const before = fakeLmRecords().length;
     const result = await askChat('@rag /search token signature') as RagResult;
