@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { runFreshnessBench } from './freshnessBench';
 import { runIndexingBench } from './indexingBench';
 import { runProgressiveBench } from './progressiveBench';
 import { runProviderBench } from './providerBench';
@@ -14,7 +15,14 @@ import type { BenchSection } from './types';
 
 type Runner = () => Promise<BenchSection>;
 
-const SECTIONS: Runner[] = [() => runIndexingBench(), () => runProviderBench(), () => runProgressiveBench(), () => runSurfacesBench(), () => runSummaryBench()];
+const SECTIONS: Runner[] = [
+  () => runIndexingBench(),
+  () => runFreshnessBench(),
+  () => runProviderBench(),
+  () => runProgressiveBench(),
+  () => runSurfacesBench(),
+  () => runSummaryBench(),
+];
 
 function printTable(section: BenchSection): void {
   const rows = [section.columns, ...section.rows.map((row) => row.map(String))];

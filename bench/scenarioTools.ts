@@ -10,6 +10,8 @@ export interface ScenarioArgs {
   file?: string;
   /** Another build of the index thread (the benchmark's variant without secret redaction). */
   workerScript?: string;
+  /** Whether a build listens to the file events. */
+  events?: boolean;
 }
 
 export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);

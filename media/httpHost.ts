@@ -9,6 +9,8 @@ import { indexView, statusAfter, type HostMessage, type IndexView, type Turn, ty
 
 /** How often the index state is asked for: often while it is being built, rarely when idle. */
 const POLL_MS = { indexing: 1_000, idle: 10_000 };
+/** The page keeps its one conversation in memory only: no list of earlier ones. */
+const NO_LIST = { list: [], current: null };
 /** Earlier turns sent with a question, as many as the extension's panel sends. */
 const HISTORY_TURNS = 4;
 
@@ -48,7 +50,7 @@ export class HttpHost {
       case 'stop':
         this.running?.abort();
         break;
-      case 'clear':
+      case 'newConversation':
         this.running?.abort();
         this.turns.length = 0;
         void this.refresh(true);
@@ -56,6 +58,9 @@ export class HttpHost {
       case 'action':
         if (message.action.id === 'reindex') void this.reindex();
         break;
+      case 'openConversation':
+      case 'deleteConversation':
+        break; // the page keeps one conversation, in memory: there is no list to open from
       case 'open':
         break; // a browser has no editor to open the file in; the card shows its path and lines
     }
@@ -76,14 +81,14 @@ export class HttpHost {
       const index = indexView(health.index);
       indexing = health.index.indexing;
       const model = { label: health.answers.label };
-      if (restore) this.receive({ type: 'restore', turns: structuredClone(this.turns), index, model });
+      if (restore) this.receive({ type: 'restore', turns: structuredClone(this.turns), index, model, conversations: NO_LIST });
       else {
         this.receive({ type: 'index', index });
         this.receive({ type: 'model', model });
       }
     } catch (err) {
-      const index: IndexView = { files: 0, chunks: 0, lastUpdated: null, progress: null, error: `The server does not answer (${describe(err)}). Is workspace-rag serve still running?`, warnings: [] };
-      if (restore) this.receive({ type: 'restore', turns: structuredClone(this.turns), index, model: { label: '' } });
+      const index: IndexView = { files: 0, chunks: 0, lastUpdated: null, progress: null, error: `The server does not answer (${describe(err)}). Is workspace-rag serve still running?`, warnings: [], activity: { stored: [], failed: [] } };
+      if (restore) this.receive({ type: 'restore', turns: structuredClone(this.turns), index, model: { label: '' }, conversations: NO_LIST });
       else this.receive({ type: 'index', index });
     }
     this.poll = window.setTimeout(() => void this.refresh(), indexing ? POLL_MS.indexing : POLL_MS.idle);

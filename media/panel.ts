@@ -6,6 +6,8 @@ import { actionsFor, type UserAction } from '../src/protocol/errorCodes';
 import type { ErrorEvent, RagEvent } from '../src/protocol/events';
 import type { HostMessage, IndexView, Turn, WebviewMessage } from '../src/protocol/webview';
 import { connectHost } from './hostConnection';
+import { conversationControls } from './conversations';
+import { showFileActivity } from './indexView';
 import { renderAnswer } from './markdown';
 import { contextWave } from './contextWave';
 import { sourceCard } from './sourceCard';
@@ -20,9 +22,9 @@ const form = $<HTMLFormElement>('ask-form');
 const input = $<HTMLTextAreaElement>('question');
 const askButton = $<HTMLButtonElement>('ask');
 const stopButton = $<HTMLButtonElement>('stop');
-const clearButton = $<HTMLButtonElement>('clear');
 const summarizeButton = $<HTMLButtonElement>('summarize');
 const indexLine = $<HTMLDivElement>('index-state');
+const indexFiles = $<HTMLDetailsElement>('index-files');
 const modelLine = $<HTMLDivElement>('model');
 const empty = $<HTMLDivElement>('empty');
 
@@ -47,12 +49,17 @@ let frameRequested = false;
 function receive(message: HostMessage): void {
   switch (message.type) {
     case 'restore':
-      conversation.replaceChildren();
+      conversation.replaceChildren(empty);
       views.clear();
       for (const turn of message.turns) addTurn(turn);
       showIndex(message.index);
       modelLine.textContent = message.model.label;
+      conversations.show(message.conversations);
+      empty.hidden = message.turns.length > 0;
       setStreaming(message.turns.find((t) => t.status === 'streaming')?.id);
+      break;
+    case 'conversations':
+      conversations.show(message.conversations);
       break;
     case 'turn':
       addTurn(message.turn);
@@ -104,7 +111,7 @@ document.addEventListener('keydown', (event) => {
 });
 
 stopButton.addEventListener('click', () => post({ type: 'stop' }));
-clearButton.addEventListener('click', () => post({ type: 'clear' }));
+const conversations = conversationControls(document, post);
 wireSummarizeButton(summarizeButton, input, post);
 
 // One listener for every citation chip and source card, present and future.
@@ -155,6 +162,7 @@ function showIndex(index: IndexView): void {
   // The newest problem the index reported (a damaged part repaired), until a reload.
   indexLine.title = index.warnings.join('\n');
   indexLine.classList.toggle('warning', index.warnings.length > 0 && !index.error);
+  showFileActivity(indexFiles, index);
 }
 
 function addTurn(turn: Turn): void {

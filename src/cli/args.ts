@@ -20,7 +20,7 @@ const FOLDER: Options = {
 const COMMON: Options = { ...FOLDER, json: { type: 'boolean' } };
 
 const OPTIONS: Record<Command, Options> = {
-  index: { ...COMMON, ...EMBEDDING_FLAGS },
+  index: { ...COMMON, ...EMBEDDING_FLAGS, events: { type: 'boolean' } },
   search: { ...COMMON, ...EMBEDDING_FLAGS, k: { type: 'string' } },
   ask: { ...COMMON, ...EMBEDDING_FLAGS, ...ANSWER_FLAGS, k: { type: 'string' } },
   summarize: { ...COMMON, ...EMBEDDING_FLAGS, ...ANSWER_FLAGS },
@@ -34,6 +34,8 @@ export interface ParsedCommand {
   workspace?: string;
   indexDir?: string;
   json: boolean;
+  /** index's --events: each file's stages as NDJSON (with --json). */
+  events: boolean;
   help: boolean;
   k?: number;
   /** --provider, --model, --embeddings, --embed-model, --ollama-host, --base-url. */
@@ -62,6 +64,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | { com
     workspace: values.workspace as string | undefined,
     indexDir: values['index-dir'] as string | undefined,
     json: values.json === true,
+    events: values.events === true,
     help,
     providers: readProviderFlags({}, command),
   };
@@ -76,6 +79,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | { com
     if (positionals.length > 1) throw new UsageError(`put the question in quotes: got ${positionals.length} separate arguments`, command);
     result.question = positionals[0];
   }
+  if (result.events && !result.json) throw new UsageError('--events needs --json (events are printed as JSON lines)', command);
   if (values.k !== undefined) {
     const k = Number(values.k);
     if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError(`--k must be a whole number from 1 to 100, got '${values.k}'`, command);
@@ -115,6 +119,9 @@ Run 'workspace-rag COMMAND --help' for a command's options.`,
 
 Indexes the folder, re-reading only new and changed files.
 
+  --events           with --json: one JSON line per file and stage as it happens
+                     ({"type":"file_stage","path","stage":"read|chunked|embedded|stored","chunks","ms"},
+                     {"type":"file_error","path","reason"}), then {"type":"done", ...the summary}
 ${EMBEDDING_HELP}
 ${SHARED_HELP}`,
   search: `Usage: workspace-rag search "QUESTION" [options]

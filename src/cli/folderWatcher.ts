@@ -2,11 +2,7 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { AnswerSession } from '../engine/session/answerSession';
 import { DEFAULT_EXCLUDES, IGNORE_FILES } from '../engine/indexing/ignoreRules';
-
-/** Saves come in bursts (save all, a formatter, a git checkout): wait for quiet before re-indexing. */
-export const DEBOUNCE_MS = 500;
-/** Beyond this many files at once (a branch switch), one full incremental sync is cheaper than file-by-file updates. */
-const FULL_SYNC_THRESHOLD = 300;
+import { FULL_SYNC_THRESHOLD, SAVE_DEBOUNCE_MS } from '../engine/session/fileChanges';
 
 /**
  * Folders never worth watching: the default excludes' folder names (.git, node_modules, build outputs).
@@ -16,6 +12,8 @@ const FULL_SYNC_THRESHOLD = 300;
 const UNWATCHED_DIRS = new Set(DEFAULT_EXCLUDES.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1)));
 
 export interface FolderWatcher {
+  /** Settles once the folders are being watched (the first walk of their folders is done). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,7 +55,7 @@ export function watchFolders(session: AnswerSession, roots: string[], options: {
   };
   const schedule = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => void flush(), DEBOUNCE_MS);
+    timer = setTimeout(() => void flush(), SAVE_DEBOUNCE_MS);
   };
   const queue = (file: string, gone: boolean) => {
     if (IGNORE_FILES.includes(path.basename(file))) fullSync = true;
@@ -71,7 +69,9 @@ export function watchFolders(session: AnswerSession, roots: string[], options: {
   watcher.on('change', (file) => queue(file, false));
   watcher.on('unlink', (file) => queue(file, true));
   watcher.on('error', (err) => options.onError(`Watching the folder for changes failed: ${err instanceof Error ? err.message : String(err)}`));
+  const ready = new Promise<void>((resolve) => watcher.once('ready', resolve));
   return {
+    ready,
     async close() {
       closed = true;
       clearTimeout(timer);

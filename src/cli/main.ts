@@ -106,7 +106,13 @@ async function withFreshIndex<T>(session: AnswerSession, use: (summary: IndexSum
 }
 
 async function runIndex(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
-  const summary = await withFreshIndex(openSession(parsed, workspace, indexDir), async (s) => s);
+  const session = openSession(parsed, workspace, indexDir);
+  if (parsed.events) session.onFileEvent((event) => process.stdout.write(JSON.stringify(event) + '\n'));
+  const summary = await withFreshIndex(session, async (s) => s);
+  if (parsed.events) {
+    process.stdout.write(JSON.stringify({ type: 'done', ...summary }) + '\n');
+    return EXIT.ok;
+  }
   if (parsed.json) {
     process.stdout.write(JSON.stringify(summary) + '\n');
     return EXIT.ok;

@@ -32,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Worksp
   const currentConfig = async () => sessionConfig(readSettings(), await openaiKey?.get(), storage, sessionLog);
   openaiKey = new OpenAIKey(context.secrets, () => refresh());
   const session = new AnswerSession(await currentConfig());
-  const panel = new PanelProvider(context.extensionUri, session, log);
+  const panel = new PanelProvider(context.extensionUri, session, log, context.workspaceState);
 
   /** Settings, folders or the key changed: the session takes them; if its indexes reopened, they catch up in the background. */
   async function refresh(): Promise<void> {

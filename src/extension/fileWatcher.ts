@@ -1,10 +1,6 @@
 import * as vscode from 'vscode';
 import type { AnswerSession } from '../engine/session/answerSession';
-
-/** Saves come in bursts (save all, a formatter, a git checkout): wait for quiet before re-indexing. */
-const DEBOUNCE_MS = 750;
-/** Beyond this many files at once (a branch switch), one full incremental sync is cheaper than file-by-file updates. */
-const FULL_SYNC_THRESHOLD = 300;
+import { FULL_SYNC_THRESHOLD, SAVE_DEBOUNCE_MS } from '../engine/session/fileChanges';
 const IGNORE_FILES = /(^|\/)\.(gitignore|ragignore)$/;
 
 /**
@@ -54,7 +50,7 @@ export class FileWatcher implements vscode.Disposable {
 
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), DEBOUNCE_MS);
+    this.timer = setTimeout(() => void this.flush(), SAVE_DEBOUNCE_MS);
   }
 
   private async flush(): Promise<void> {

@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AnswerSession } from '../engine/session/answerSession';
 import type { Turn as HistoryTurn } from '../engine/prompt';
 import type { RagEvent } from '../protocol/events';
 import { panelPageHtml } from '../protocol/panelPage';
-import { indexView, statusAfter, type HostMessage, type Turn, type WebviewMessage } from '../protocol/webview';
+import { indexView, statusAfter, type ConversationsView, type HostMessage, type Turn, type WebviewMessage } from '../protocol/webview';
 import { runAction } from './actions';
+import { ConversationStore, type KeyValueStorage } from './conversationStore';
 import { openSource } from './openSource';
 import { summaryTarget } from './summaryTarget';
 
@@ -13,14 +14,22 @@ export const PANEL_VIEW_ID = 'workspaceRag.panel';
 
 /** Tokens are sent to the panel at most this often: a fast model must never flood or freeze it. */
 const FLUSH_MS = 16;
+/** Earlier questions and answers sent with a follow-up, as plain text. */
+const HISTORY_TURNS = 4;
+/** Which conversation the panel showed, so a reload or a restart reopens it. */
+const CURRENT_KEY = 'workspaceRag.currentConversation';
 
 /**
  * The sidebar panel. The conversation lives here, in the extension: the webview only draws it, so it
- * survives the view being hidden (and its webview destroyed) and shown again, even mid-answer.
+ * survives the view being hidden (and its webview destroyed) and shown again, even mid-answer. Each
+ * conversation is saved in the workspace's storage as it grows, so it survives a reload and a restart.
  */
 export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
-  private readonly turns: Turn[] = [];
+  private turns: Turn[] = [];
+  /** The conversation shown; it is stored from its first question on. */
+  private conversationId: string = randomUUID();
+  private readonly store: ConversationStore;
   private nextId = 1;
   private running: AbortController | undefined;
   private pending: { turnId: number; events: RagEvent[] } | undefined;
@@ -31,7 +40,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     private readonly extensionUri: vscode.Uri,
     private readonly session: AnswerSession,
     private readonly log: vscode.LogOutputChannel,
+    private readonly storage: KeyValueStorage,
   ) {
+    this.store = new ConversationStore(storage);
+    const current = storage.get<string>(CURRENT_KEY);
+    if (current) this.show(current);
     const unsubscribe = session.onStateChange((state) => this.post({ type: 'index', index: indexView(state) }));
     this.subscriptions.push({ dispose: unsubscribe });
   }
@@ -58,7 +71,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private ask$(question: string): Promise<void> {
-    const history: HistoryTurn[] = this.turns.filter((t) => t.status === 'done').slice(-4).map((t) => ({ question: t.question, answer: answerText(t) }));
+    const history: HistoryTurn[] = this.turns.filter((t) => t.status === 'done').slice(-HISTORY_TURNS).map((t) => ({ question: t.question, answer: answerText(t) }));
     return this.run(question, undefined, (signal) => this.session.ask(question, { signal, history }));
   }
 
@@ -101,10 +114,26 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       case 'stop':
         this.stop();
         break;
-      case 'clear':
+      case 'newConversation':
         this.stop();
-        this.turns.length = 0;
+        this.startConversation();
         this.restore();
+        break;
+      case 'openConversation':
+        if (typeof message.id !== 'string' || message.id === this.conversationId) break;
+        this.stop();
+        if (this.show(message.id)) await this.storage.update(CURRENT_KEY, message.id);
+        this.restore();
+        break;
+      case 'deleteConversation':
+        if (typeof message.id !== 'string') break;
+        if (message.id === this.conversationId) {
+          this.stop();
+          this.startConversation();
+          this.restore();
+        }
+        await this.store.delete(message.id);
+        this.post({ type: 'conversations', conversations: this.conversations() });
         break;
       case 'open':
         await openSource(message.path, message.startLine, message.endLine, this.log);
@@ -121,12 +150,16 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     const turn: Turn = { id: this.nextId++, question, events: [], status: 'streaming', ...(kind ? { kind } : {}) };
     this.turns.push(turn);
     this.post({ type: 'turn', turn });
+    const conversation = { id: this.conversationId, turns: this.turns };
     const controller = new AbortController();
     this.running = controller;
+    void this.save(conversation); // the question is kept even if the window closes mid-answer
+    // Another conversation opened meanwhile: this answer (stopped) is saved, not drawn over that one.
+    const shown = () => this.turns === conversation.turns;
     try {
       for await (const event of stream(controller.signal)) {
         turn.events.push(event);
-        this.queue(turn.id, event);
+        if (shown()) this.queue(turn.id, event);
         turn.status = statusAfter(event) ?? turn.status;
       }
     } catch (err) {
@@ -136,8 +169,41 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
       if (turn.status === 'streaming') turn.status = controller.signal.aborted ? 'stopped' : 'done';
       this.running = undefined;
       this.flush();
-      this.post({ type: 'status', turnId: turn.id, status: turn.status });
+      if (shown()) this.post({ type: 'status', turnId: turn.id, status: turn.status });
+      await this.save(conversation);
     }
+  }
+
+  /** Stores a conversation (the one shown, or the one an answer was asked in) and sends the panel the new list. */
+  private async save(conversation: { id: string; turns: Turn[] }): Promise<void> {
+    try {
+      await this.store.save(conversation);
+      if (conversation.id === this.conversationId) await this.storage.update(CURRENT_KEY, conversation.id);
+    } catch (err) {
+      this.log.warn(`The conversation could not be saved: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.post({ type: 'conversations', conversations: this.conversations() });
+  }
+
+  /** Shows a stored conversation; false when it is gone. */
+  private show(id: string): boolean {
+    const stored = this.store.get(id);
+    if (!stored) return false;
+    this.conversationId = id;
+    this.turns = stored.turns;
+    this.nextId = Math.max(this.nextId, ...stored.turns.map((t) => t.id + 1));
+    return true;
+  }
+
+  private startConversation(): void {
+    this.conversationId = randomUUID();
+    this.turns = [];
+    void this.storage.update(CURRENT_KEY, undefined);
+  }
+
+  private conversations(): ConversationsView {
+    const list = this.store.list();
+    return { list, current: list.some((c) => c.id === this.conversationId) ? this.conversationId : null };
   }
 
   /** Coalesces events, merging consecutive tokens, and sends them once per frame. */
@@ -164,7 +230,11 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private restore(): void {
-    this.post({ type: 'restore', turns: this.turns, index: indexView(this.session.state), model: { label: this.session.providerLabel } });
+    // The whole conversation goes with it: events still waiting would be drawn twice, or on another conversation.
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending = undefined;
+    this.post({ type: 'restore', turns: this.turns, index: indexView(this.session.state), model: { label: this.session.providerLabel }, conversations: this.conversations() });
   }
 
   private post(message: HostMessage): void {

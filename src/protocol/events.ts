@@ -124,3 +124,22 @@ export interface StreamStats {
   /** Mean `totalMs` of the streams that completed (reached `generation_done`). */
   avgLatencyMs: number;
 }
+
+/**
+ * Indexing, file by file (`index --json --events`, `POST /v1/index`, the panel's index view). A file whose
+ * content is (re-)indexed goes read → chunked → embedded → stored; one that cannot be read gets a
+ * `file_error` and the rest of the run goes on. Unchanged, binary and ignored files are only counted.
+ */
+export type FileStage = 'read' | 'chunked' | 'embedded' | 'stored';
+export interface FileStageEvent {
+  type: 'file_stage';
+  /** Folder-relative with forward slashes (prefixed with the folder's name when a session has several). */
+  path: string;
+  stage: FileStage;
+  /** The file's chunks (0 at `read`). */
+  chunks: number;
+  /** Milliseconds since the file's reading started. */
+  ms: number;
+}
+export interface FileErrorEvent { type: 'file_error'; path: string; reason: string }
+export type FileEvent = FileStageEvent | FileErrorEvent;

@@ -62,5 +62,8 @@ export interface ApiError {
   error: { code: string; message: string };
 }
 
-/** The events of `POST /v1/index`, besides the final `done` (its data: the summaries) or `error`. */
+/**
+ * The progress events of `POST /v1/index`. Beside them come `file_stage` and `file_error` (events.ts, one per
+ * file and stage), then the final `done` (its data: the summaries) or `error`.
+ */
 export const INDEX_PROGRESS_EVENT = 'progress';

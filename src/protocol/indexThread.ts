@@ -3,7 +3,7 @@
  * and each request is paired with the type of its reply, so a client's calls return typed values.
  */
 import type { ErrorCode } from './errorCodes';
-import type { Source, Stage } from './events';
+import type { FileEvent, Source, Stage } from './events';
 import type {
   CandidateParams, Candidates, EmbedderConfig, IndexProgress, IndexState, IndexSummary, SearchParams, TermStats,
 } from './indexing';
@@ -63,6 +63,8 @@ export interface IndexRequest<K extends IndexCall = IndexCall> {
   id: number;
   call: K;
   params: IndexCalls[K]['params'];
+  /** Whether the caller wants the job's file events (`files` messages). */
+  files?: boolean;
 }
 
 /** Client → thread: stop the call with id `target` (its reply is then a `cancelled` error). */
@@ -95,6 +97,8 @@ export type FromIndexThread =
   | { type: 'ready'; state: IndexState }
   | { type: 'state'; state: IndexState }
   | { type: 'progress'; id: number; progress: IndexProgress }
+  /** File events of call `id`, batched: one message per file and stage would flood the boundary at 50,000 chunks. */
+  | { type: 'files'; id: number; events: FileEvent[] }
   | { type: 'warning'; message: string }
   | IndexReply
   /** A call failed; `id` null: the index could not be opened. */

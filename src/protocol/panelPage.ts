@@ -24,7 +24,13 @@ ${styles}
 <body>
 <header>
   <div id="index-state" aria-live="polite">Opening the index…</div>
+  <details id="index-files" hidden><summary></summary><ul class="stored" aria-label="Recently indexed files"></ul><ul class="failed" aria-label="Files that could not be read"></ul></details>
   <div id="model"></div>
+  <div class="conversation-bar">
+    <button type="button" id="conversations-toggle" class="secondary" aria-expanded="false" aria-controls="conversation-list" hidden>Conversations</button>
+    <button type="button" id="new-conversation" class="secondary" title="Start a new conversation; this one stays in the list">New conversation</button>
+  </div>
+  <div id="conversation-list" hidden><ul aria-label="Earlier conversations"></ul></div>
 </header>
 <main id="conversation" aria-label="Conversation">
   <div id="empty">Ask about this workspace. Sources appear first; click a card or a <span class="cite">1</span> citation to open the file at its lines.</div>
@@ -33,7 +39,6 @@ ${styles}
   <textarea id="question" rows="3" placeholder="Ask a question about this workspace" aria-label="Question"></textarea>
   <div class="buttons">
     <span class="hint">Enter to ask · Shift+Enter new line · Esc to stop</span>
-    <button type="button" id="clear" class="secondary" title="Start a new conversation">Clear</button>
     <button type="button" id="summarize" class="secondary" title="Summarize the active editor's file, or the file whose path is typed in the box">Summarize</button>
     <button type="button" id="stop" class="secondary" hidden>Stop</button>
     <button type="submit" id="ask" class="primary">Ask</button>

@@ -25,6 +25,14 @@ export interface SessionState {
   error: { code: string; message: string } | undefined;
   /** Recent problems worth a look (a damaged part of the index repaired, a rebuild), newest last. */
   warnings: IndexWarning[];
+  /** The files indexing stored and could not read lately. */
+  activity: FileActivityState;
+}
+
+/** The latest files indexing stored (newest last) and the files it could not read, until they are stored. */
+export interface FileActivityState {
+  stored: { path: string; chunks: number; ms: number }[];
+  failed: { path: string; reason: string }[];
 }
 
 /** A problem the index reported; `seq` grows by one with each, so a surface shows each once. */

@@ -5,7 +5,7 @@
 import type { UserAction } from './errorCodes';
 import type { RagEvent } from './events';
 import type { IndexProgress } from './indexing';
-import type { SessionState } from './session';
+import type { FileActivityState, SessionState } from './session';
 
 /** One question (or a file to summarise) and everything its stream said so far. */
 export interface Turn {
@@ -34,6 +34,24 @@ export interface IndexView {
   error: string | null;
   /** Recent problems worth a look (a damaged part of the index repaired), newest last. */
   warnings: string[];
+  /** The files indexing stored lately (newest last), and those it could not read, with the reason. */
+  activity: FileActivityState;
+}
+
+/** An earlier conversation in the panel's list. */
+export interface ConversationSummary {
+  id: string;
+  /** Its first question, shortened. */
+  title: string;
+  /** When its last question was asked (ms since the epoch). */
+  updatedAt: number;
+  questions: number;
+}
+
+/** The conversations kept for this workspace, newest first, and the one shown (null: a new one, not yet asked in). */
+export interface ConversationsView {
+  list: ConversationSummary[];
+  current: string | null;
 }
 
 /** Who will answer the next question, as the user chose it. */
@@ -42,7 +60,8 @@ export interface ModelView {
 }
 
 export type HostMessage =
-  | { type: 'restore'; turns: Turn[]; index: IndexView; model: ModelView }
+  | { type: 'restore'; turns: Turn[]; index: IndexView; model: ModelView; conversations: ConversationsView }
+  | { type: 'conversations'; conversations: ConversationsView }
   | { type: 'turn'; turn: Turn }
   | { type: 'events'; turnId: number; events: RagEvent[] }
   | { type: 'status'; turnId: number; status: Turn['status'] }
@@ -56,7 +75,10 @@ export type WebviewMessage =
   /** Summarise a file: `path` as typed in the box, or (in VS Code, without one) the active editor's file. */
   | { type: 'summarize'; path?: string }
   | { type: 'stop' }
-  | { type: 'clear' }
+  /** Starts a new conversation; the current one stays in the list. */
+  | { type: 'newConversation' }
+  | { type: 'openConversation'; id: string }
+  | { type: 'deleteConversation'; id: string }
   | { type: 'open'; path: string; startLine: number; endLine: number }
   /** One of the actions an error offered (see errorCodes.ts); the host runs only known ones. */
   | { type: 'action'; action: UserAction };
@@ -70,6 +92,7 @@ export function indexView(state: SessionState): IndexView {
     progress: state.progress && state.progress.phase !== 'done' ? describeProgress(state.progress) : null,
     error: state.error?.message ?? null,
     warnings: state.warnings.map((w) => w.message),
+    activity: state.activity,
   };
 }
 

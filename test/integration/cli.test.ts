@@ -59,6 +59,28 @@ describe('workspace-rag CLI (built dist/cli.js as a process)', () => {
     assert.equal(again.indexedFiles, 0, 'nothing changed, nothing re-read');
   });
 
+  it('index --json --events prints each file\'s stages as NDJSON, then done with the summary; --events alone is a usage error', async () => {
+    const fresh = path.join(await tempDir(), 'index');
+    const result = await run(['index', '--workspace', workspace, '--index-dir', fresh, '--json', '--events']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; path?: string; stage?: string; chunks?: number; ms?: number; files?: number });
+    const done = lines.at(-1)!;
+    assert.equal(done.type, 'done');
+    assert.equal(done.files, 4);
+    const stages = lines.filter((l) => l.type === 'file_stage');
+    const files = [...new Set(stages.map((l) => l.path))].sort();
+    assert.deepEqual(files, ['.gitignore', 'docs/architecture.md', 'src/auth/session.ts', 'src/db/pool.ts']);
+    for (const file of files) {
+      assert.deepEqual(stages.filter((l) => l.path === file).map((l) => l.stage), ['read', 'chunked', 'embedded', 'stored'], file);
+    }
+    assert.ok(stages.every((l) => typeof l.chunks === 'number' && typeof l.ms === 'number'));
+    const unchanged = await run(['index', '--workspace', workspace, '--index-dir', fresh, '--json', '--events']);
+    assert.deepEqual(unchanged.stdout.trim().split('\n').map((line) => JSON.parse(line).type), ['done'], 'nothing changed: no file events');
+    const alone = await run(['index', '--workspace', workspace, '--index-dir', fresh, '--events']);
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--events needs --json/);
+  });
+
   it('search --json prints the best passages as {path, startLine, endLine, score}, best first', async () => {
     const result = await run(['search', 'how does authentication work', '--workspace', workspace, '--index-dir', indexDir, '--k', '2', '--json']);
     assert.equal(result.code, 0, result.stderr);

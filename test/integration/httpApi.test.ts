@@ -189,6 +189,34 @@ describe('workspace-rag serve: the HTTP API through real clients', () => {
     assert.equal(JSON.parse(all.at(-1)!.data).summaries[0].files, 4);
   });
 
+  it('POST /v1/index streams file_stage events for each re-indexed file to a real EventSource client, then done', async () => {
+    const root = await makeWorkspace(SAMPLE_PROJECT);
+    const own = await WorkspaceIndex.open({ root, indexDir: await tempDir() });
+    const session = sessionOver(own, { choice: 'offline' });
+    const server = new ApiServer(session, { host: '127.0.0.1', port: 0 });
+    servers.push({ server, url: await server.listen(), session });
+    const received: { type: string; data: { path?: string; stage?: string; summaries?: { indexedFiles: number }[] } }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const source = new EventSource(new URL('v1/index', servers.at(-1)!.url), { fetch: (input, init) => fetch(input, { ...init, method: 'POST' }) });
+      for (const type of ['progress', 'file_stage', 'file_error', 'done', 'error']) {
+        source.addEventListener(type, (e) => {
+          received.push({ type, data: JSON.parse(e.data) });
+          if (type === 'done' || type === 'error') {
+            source.close(); // the job is over: no reconnection
+            resolve();
+          }
+        });
+      }
+      source.onerror = (e) => { source.close(); reject(new Error(`EventSource failed: ${e.message}`)); };
+    });
+    assert.equal(received.at(-1)!.type, 'done', JSON.stringify(received.at(-1)));
+    const stages = received.filter((r) => r.type === 'file_stage');
+    const files = [...new Set(stages.map((r) => r.data.path))];
+    assert.equal(files.length, received.at(-1)!.data.summaries![0].indexedFiles);
+    for (const file of files) assert.deepEqual(stages.filter((r) => r.data.path === file).map((r) => r.data.stage), ['read', 'chunked', 'embedded', 'stored'], file);
+    assert.ok(received.findIndex((r) => r.type === 'file_stage') < received.findLastIndex((r) => r.type === 'progress'), 'file events come while the job runs, beside its progress');
+  });
+
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin, takes its own', async () => {
     const { url } = await start();
     const port = Number(new URL(url).port);

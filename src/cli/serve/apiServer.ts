@@ -175,12 +175,20 @@ export class ApiServer {
     sendJson(res, 200, { query: body.query, results: sources.map(passageView), indexComplete: wait.complete } satisfies SearchResponse);
   }
 
-  /** Brings the index up to date, streaming progress; a client that leaves does not stop it (others may be waiting on it). */
+  /**
+   * Brings the index up to date, streaming progress and each file's stages (`file_stage`, `file_error`);
+   * a client that leaves does not stop it (others may be waiting on it).
+   */
   private async index(res: http.ServerResponse): Promise<void> {
     const sse = new SseStream(res, this.options.keepAliveMs);
-    const unsubscribe = this.session.onStateChange((state) => {
+    const unsubscribeState = this.session.onStateChange((state) => {
       if (state.progress) void sse.send(INDEX_PROGRESS_EVENT, state.progress);
     });
+    const unsubscribeFiles = this.session.onFileEvent((event) => void sse.send(event.type, event));
+    const unsubscribe = () => {
+      unsubscribeState();
+      unsubscribeFiles();
+    };
     try {
       const summaries = await this.session.reindex();
       await sse.send('done', { summaries });

@@ -19,11 +19,13 @@ export class ChangeBatch {
     this.pendingChunks += change.chunks.length;
   }
 
-  async commit(): Promise<void> {
+  /** Saves the changes added since the last commit and returns them. */
+  async commit(): Promise<FileChange[]> {
     const pending = this.byShard;
     this.byShard = new Map();
     this.pendingChunks = 0;
     await saveChanges(this.job, pending);
+    return [...pending.values()].flat();
   }
 }
 

@@ -9,6 +9,7 @@ import type { ChunkRecord } from '../store/vectraShard';
 import { terms } from '../text/terms';
 import { chunkFile, embeddingText } from './chunker';
 import { classifyContent } from './fileContent';
+import { readFailure, type FileReport } from './fileReport';
 import { headerOf } from './offlineEmbedder';
 import { redactSecrets } from './redact';
 import type { ScannedFile } from './scanner';
@@ -31,18 +32,26 @@ export type PreparedChange = Omit<FileChange, 'chunks'> & { pending: PendingChun
  * Reads and chunks files: unreadable ones are counted, binary and minified ones remembered as skipped,
  * files whose content did not change only touched (their chunks are kept, not embedded again).
  */
-export async function prepareFiles(stored: StoredIndex, files: readonly ScannedFile[], skipped: SkipCounts, chunking?: ChunkSettings): Promise<PreparedChange[]> {
+export async function prepareFiles(stored: StoredIndex, files: readonly ScannedFile[], skipped: SkipCounts, chunking?: ChunkSettings,
+  report?: FileReport): Promise<PreparedChange[]> {
   const results: PreparedChange[] = [];
   await forEachLimited(files, READ_CONCURRENCY, async (file) => {
+    const since = performance.now();
     let bytes: Buffer;
     try {
       bytes = await fs.readFile(file.absPath);
-    } catch {
+    } catch (err) {
       skipped.unreadable++;
+      report?.error(file.path, readFailure(err));
       return; // vanished or unreadable since the scan: its old chunks, if any, stay until it can be read again
     }
+    const read = performance.now();
     const change = prepareFile(file, bytes, stored.shardOf(file.path).files.get(file.path), chunking);
     if (change.skipped) skipped[change.skipped.reason]++;
+    else if (!change.touchOnly && report?.active) {
+      report.read(file.path, since, read);
+      report.stage(file.path, 'chunked', change.pending.length);
+    }
     results.push(change);
   });
   return results;

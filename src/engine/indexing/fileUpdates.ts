@@ -7,6 +7,7 @@ import type { StoredIndex } from '../store/storedIndex';
 import { ChangeBatch } from './commit';
 import { embedChanges } from './embedding';
 import { prepareFiles } from './filePreparation';
+import { FileReport, reportStored } from './fileReport';
 import { jobSummary, type IndexJob } from './indexJob';
 import { isBinaryPath } from './languages';
 import { DEFAULT_MAX_FILE_BYTES, PathFilter, ignoredBecause, type ScannedFile } from './scanner';
@@ -21,15 +22,16 @@ export async function runUpdate(job: IndexJob, changed: readonly string[], delet
   for (const p of plan.remove) batch.add({ path: p, chunks: [] });
   let indexedFiles = 0;
   let redacted = 0;
-  const prepared = await prepareFiles(job.stored, plan.read, skipped, job.settings.chunking);
-  for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal)) {
+  const fileReport = new FileReport(options.onFile);
+  const prepared = await prepareFiles(job.stored, plan.read, skipped, job.settings.chunking, fileReport);
+  for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal, fileReport)) {
     if (change.entry && !change.touchOnly) {
       indexedFiles++;
       redacted += change.entry.redacted ?? 0;
     }
     batch.add(change);
   }
-  await batch.commit();
+  reportStored(fileReport, await batch.commit());
   return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped, redacted });
 }
 

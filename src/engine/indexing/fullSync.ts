@@ -5,6 +5,7 @@ import type { StoredIndex } from '../store/storedIndex';
 import { ChangeBatch } from './commit';
 import { EMBED_BATCH, embedChanges } from './embedding';
 import { prepareFiles } from './filePreparation';
+import { FileReport, reportStored } from './fileReport';
 import { jobSummary, type IndexJob } from './indexJob';
 import { scanWorkspace, type ScannedFile } from './scanner';
 import type { RunOptions } from './searchIndex';
@@ -64,6 +65,8 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
   const plan = planSync(stored, scan.files, skipped);
   const batch = new ChangeBatch(job);
   for (const p of plan.remove) batch.add({ path: p, chunks: [] });
+  const fileReport = new FileReport(options.onFile);
+  const commit = async () => reportStored(fileReport, await batch.commit());
 
   let indexedFiles = 0;
   let redacted = 0;
@@ -74,8 +77,8 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
       if (options.signal?.aborted) throw new CancelledError();
       if (job.lock.lost) throw job.lock.lost; // no use embedding what cannot be saved
       const files = plan.read.slice(i, i + EMBED_BATCH);
-      const prepared = await prepareFiles(stored, files, skipped, job.settings.chunking);
-      for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal)) {
+      const prepared = await prepareFiles(stored, files, skipped, job.settings.chunking, fileReport);
+      for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal, fileReport)) {
         if (change.entry && !change.touchOnly) {
           indexedFiles++;
           redacted += change.entry.redacted ?? 0;
@@ -84,14 +87,14 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
       }
       filesDone += files.length;
       report({ phase: 'indexing', filesDone, filesTotal, chunks: stored.chunkCount + batch.pendingChunks });
-      if (batch.pendingChunks >= COMMIT_CHUNKS) await batch.commit();
+      if (batch.pendingChunks >= COMMIT_CHUNKS) await commit();
     }
   } catch (err) {
-    if (err instanceof CancelledError) await batch.commit(); // what is done stays done
+    if (err instanceof CancelledError) await commit(); // what is done stays done
     throw err;
   }
   report({ phase: 'saving', filesDone, filesTotal, chunks: stored.chunkCount + batch.pendingChunks });
-  await batch.commit();
+  await commit();
   report({ phase: 'done', filesDone, filesTotal, chunks: stored.chunkCount });
   return jobSummary(job, started, { indexedFiles, removedFiles: plan.removedFiles, skipped, redacted });
 }

@@ -1,4 +1,5 @@
 import type { Source } from '../../protocol/events';
+import type { FileListener } from './fileReport';
 import type { CandidateParams, Candidates, IndexProgress, IndexState, IndexSummary, SearchParams, TermStats } from '../../protocol/indexing';
 
 /** Passages retrieved per question unless a surface asks otherwise: room for several files, within a small model's window. */
@@ -7,6 +8,8 @@ export const DEFAULT_SOURCES = 8;
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
+  /** Each (re-)indexed file's stages and each file that could not be read. */
+  onFile?: FileListener;
 }
 
 export interface SearchOptions extends SearchParams {

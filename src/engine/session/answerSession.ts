@@ -1,4 +1,4 @@
-import type { RagEvent, Source, StreamStats, SummaryEvent } from '../../protocol/events';
+import type { FileEvent, RagEvent, Source, StreamStats, SummaryEvent } from '../../protocol/events';
 import type { IndexProgress, IndexSummary } from '../../protocol/indexing';
 import type { SessionState } from '../../protocol/session';
 import { RagError } from '../errors';
@@ -86,11 +86,13 @@ export class AnswerSession {
   private readonly indexes: FolderIndexes;
   private readonly stats$ = new StreamStatsCounter();
   private readonly listeners = new Set<(state: SessionState) => void>();
+  private readonly fileListeners = new Set<(event: FileEvent) => void>();
 
   constructor(config: SessionConfig) {
     this.config = config;
     this.indexes = new FolderIndexes(config.folders, config.index ?? {}, config.openIndex ?? threadIndexes(),
-      () => this.notify(), (message) => this.config.log?.warn(message));
+      () => this.notify(), (message) => this.config.log?.warn(message),
+      (event) => { for (const listener of this.fileListeners) listener(event); });
   }
 
   get state(): SessionState {
@@ -101,6 +103,15 @@ export class AnswerSession {
   onStateChange(listener: (state: SessionState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with each file event of every indexing job (a reindex, the file watcher's updates):
+   * each re-indexed file's stages and each file that could not be read. Returns the unsubscribe.
+   */
+  onFileEvent(listener: (event: FileEvent) => void): () => void {
+    this.fileListeners.add(listener);
+    return () => this.fileListeners.delete(listener);
   }
 
   /** Statistics of every question this session answered. */
@@ -232,6 +243,7 @@ export class AnswerSession {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    this.fileListeners.clear();
     await this.indexes.close();
   }
 

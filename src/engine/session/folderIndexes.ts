@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import { CancelledError, RagError, describeError } from '../errors';
-import type { Source } from '../../protocol/events';
+import type { FileEvent, Source } from '../../protocol/events';
 import type { EmbedderConfig, IndexProgress, IndexSummary } from '../../protocol/indexing';
 import type { SearchIndex, SearchOptions } from '../indexing/searchIndex';
 import { IndexClient } from '../indexing/worker/indexClient';
 import { searchIndexes } from '../retrieval/multiIndexSearch';
 import type { FolderState, IndexWarning, SessionState } from '../../protocol/session';
+import { FileActivity } from './fileActivity';
 
 /** One folder of the workspace and where its index lives (never inside the folder unless asked). */
 export interface FolderConfig {
@@ -45,6 +46,8 @@ export function threadIndexes(workerScript?: string): OpenIndex {
 
 /** Warnings kept for the index state: the latest few, enough to explain what happened. */
 const MAX_WARNINGS = 5;
+/** File events change the state many times a second: listeners hear of it at most this often. */
+const ACTIVITY_NOTIFY_MS = 100;
 
 interface Opened {
   folder: FolderConfig;
@@ -66,6 +69,8 @@ export class FolderIndexes {
   private warnings: IndexWarning[] = [];
   private warningCount = 0;
   private synced = false;
+  private readonly activity = new FileActivity();
+  private activityTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private folders: FolderConfig[],
@@ -73,6 +78,8 @@ export class FolderIndexes {
     private readonly open: OpenIndex,
     private readonly changed: () => void,
     private readonly onWarning: (message: string) => void,
+    /** Every job's file events, paths prefixed with the folder's name when there are several folders. */
+    private readonly onFile: (event: FileEvent) => void = () => undefined,
   ) {}
 
   get state(): SessionState {
@@ -89,6 +96,7 @@ export class FolderIndexes {
       progress: this.progress,
       error: this.error,
       warnings: [...this.warnings],
+      activity: this.activity.state,
       indexing: this.running !== undefined,
     };
   }
@@ -144,7 +152,7 @@ export class FolderIndexes {
       const [c, d] = [mine(changed), mine(deleted)];
       if (c.length === 0 && d.length === 0) continue;
       try {
-        summaries.push(await (await this.indexOf(folder)).updateFiles(c, d));
+        summaries.push(await (await this.indexOf(folder)).updateFiles(c, d, { onFile: this.fileListener(folder) }));
         this.error = undefined;
       } catch (err) {
         // Closed by a settings change: the reopened index's sync covers these files.
@@ -176,6 +184,7 @@ export class FolderIndexes {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.activityTimer);
     await this.closeAll();
   }
 
@@ -186,6 +195,7 @@ export class FolderIndexes {
         const index = await this.indexOf(folder);
         summaries.push(await index.sync({
           signal: options.signal,
+          onFile: this.fileListener(folder),
           onProgress: (p) => {
             this.progress = p;
             options.onProgress?.(p);
@@ -200,6 +210,20 @@ export class FolderIndexes {
       if (!(err instanceof CancelledError)) this.fail(err);
       throw err;
     }
+  }
+
+  /** Passes a folder's file events on and keeps the latest in the state. */
+  private fileListener(folder: FolderConfig): (event: FileEvent) => void {
+    const prefix = this.folders.length > 1 ? `${folder.name}/` : '';
+    return (event) => {
+      const named = prefix ? { ...event, path: prefix + event.path } : event;
+      this.activity.record(named);
+      this.onFile(named);
+      this.activityTimer ??= setTimeout(() => {
+        this.activityTimer = undefined;
+        this.changed();
+      }, ACTIVITY_NOTIFY_MS);
+    };
   }
 
   private indexOf(folder: FolderConfig): Promise<SearchIndex> {

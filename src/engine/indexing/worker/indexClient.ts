@@ -36,6 +36,7 @@ interface Pending {
   accept: (reply: IndexReply) => void;
   reject: (err: Error) => void;
   onProgress?: (progress: IndexProgress) => void;
+  onFile?: RunOptions['onFile'];
 }
 
 /**
@@ -125,6 +126,11 @@ export class IndexClient implements SearchIndex {
           case 'progress':
             this.pending.get(message.id)?.onProgress?.(message.progress);
             break;
+          case 'files': {
+            const onFile = this.pending.get(message.id)?.onFile;
+            if (onFile) for (const event of message.events) onFile(event);
+            break;
+          }
           case 'result':
             this.settle(message.id, (p) => p.accept(message));
             break;
@@ -171,8 +177,9 @@ export class IndexClient implements SearchIndex {
         },
         reject: (err) => { done(); reject(err); },
         onProgress: options.onProgress,
+        onFile: options.onFile,
       });
-      post({ type: 'call', id, call, params });
+      post({ type: 'call', id, call, params, ...(options.onFile ? { files: true } : {}) });
     });
   }
 

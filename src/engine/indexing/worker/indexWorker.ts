@@ -10,6 +10,7 @@ import type { RagError } from '../../errors';
 import type { RunOptions } from '../searchIndex';
 import { WorkspaceIndex } from '../workspaceIndex';
 import { createEmbedder } from './embedderFactory';
+import { FileBatcher } from './fileBatcher';
 
 const port = parentPort!;
 const setup = workerData as IndexThreadSetup;
@@ -67,16 +68,23 @@ async function main(): Promise<void> {
     }
     const controller = new AbortController();
     running.set(request.id, controller);
-    const onProgress = (progress: IndexProgress) => post({ type: 'progress', id: request.id, progress });
+    const files = request.files ? new FileBatcher((events) => post({ type: 'files', id: request.id, events })) : undefined;
+    const onProgress = (progress: IndexProgress) => {
+      files?.flush(); // the files of a batch arrive before its progress
+      post({ type: 'progress', id: request.id, progress });
+    };
     const changes = request.call !== 'search' && request.call !== 'termStats' && request.call !== 'candidates';
     try {
-      const reply = await answer(handle, request, { signal: controller.signal, onProgress });
+      const reply = await answer(handle, request, { signal: controller.signal, onProgress, onFile: files?.add });
+      files?.flush(); // before the reply settles the call: a caller has every event once its await returns
       if (changes) post({ type: 'state', state: index.state });
       post(reply);
     } catch (err) {
+      files?.flush();
       if (changes) post({ type: 'state', state: index.state });
       post({ type: 'error', id: request.id, error: serialize(err) });
     } finally {
+      files?.close();
       running.delete(request.id);
     }
   });
