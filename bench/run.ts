@@ -10,6 +10,7 @@ import { runIndexingBench } from './indexingBench';
 import { runProgressiveBench } from './progressiveBench';
 import { runProviderBench } from './providerBench';
 import { runScaleBench } from './scaleBench';
+import { runSummaryBench } from './summaryBench';
 import { runSurfacesBench } from './surfacesBench';
 import type { BenchSection } from './types';
 
@@ -22,6 +23,7 @@ const SECTIONS: Runner[] = [
   () => runProviderBench(),
   () => runProgressiveBench(),
   () => runSurfacesBench(),
+  () => runSummaryBench(),
 ];
 
 function printTable(section: BenchSection): void {

@@ -4,8 +4,8 @@
 import { createParser } from 'eventsource-parser';
 import type { ErrorCode, UserAction } from '../src/protocol/errorCodes';
 import type { ErrorEvent, RagEvent } from '../src/protocol/events';
-import type { ApiError, AskRequest, HealthResponse } from '../src/protocol/httpApi';
-import { indexView, type HostMessage, type IndexView, type Turn, type WebviewMessage } from '../src/protocol/webview';
+import type { ApiError, AskRequest, HealthResponse, SummarizeRequest } from '../src/protocol/httpApi';
+import { indexView, statusAfter, type HostMessage, type IndexView, type Turn, type WebviewMessage } from '../src/protocol/webview';
 
 /** How often the index state is asked for: often while it is being built, rarely when idle. */
 const POLL_MS = { indexing: 1_000, idle: 10_000 };
@@ -43,6 +43,9 @@ export class HttpHost {
         break;
       case 'ask':
         void this.ask(message.question.trim());
+        break;
+      case 'summarize':
+        void this.summarize(message.path?.trim());
         break;
       case 'stop':
         this.running?.abort();
@@ -93,8 +96,29 @@ export class HttpHost {
 
   private async ask(question: string): Promise<void> {
     if (!question || this.running) return; // one answer at a time, as in VS Code
-    const turn: Turn = { id: this.nextId++, question, events: [], status: 'streaming' };
     const history = this.turns.filter((t) => t.status === 'done').slice(-HISTORY_TURNS).map((t) => ({ question: t.question, answer: answerText(t) }));
+    await this.stream({ id: this.nextId++, question, events: [], status: 'streaming' }, '/v1/ask', { question, history } satisfies AskRequest);
+  }
+
+  /** A file's summary from POST /v1/summarize; a browser has no active editor, so the path must be typed. */
+  private async summarize(path: string | undefined): Promise<void> {
+    if (this.running) return;
+    const turn: Turn = { id: this.nextId++, question: `Summarize ${path ?? 'a file'}`, events: [], status: 'streaming', kind: 'summary' };
+    if (!path) {
+      this.turns.push(turn);
+      this.receive({ type: 'turn', turn: structuredClone(turn) });
+      turn.status = 'error';
+      const event = errorEvent(turn, 'path_not_allowed', 'Type the path of a file of the workspace in the box (e.g. docs/spec.md), then Summarize.');
+      turn.events.push(event);
+      this.receive({ type: 'events', turnId: turn.id, events: [event] });
+      this.receive({ type: 'status', turnId: turn.id, status: turn.status });
+      return;
+    }
+    await this.stream(turn, '/v1/summarize', { path } satisfies SummarizeRequest);
+  }
+
+  /** Streams one turn's events from an SSE endpoint into the conversation. */
+  private async stream(turn: Turn, endpoint: string, body: unknown): Promise<void> {
     this.turns.push(turn);
     this.receive({ type: 'turn', turn: structuredClone(turn) });
     const controller = new AbortController();
@@ -102,16 +126,13 @@ export class HttpHost {
     const deliver = (events: RagEvent[]) => {
       if (events.length === 0) return;
       turn.events.push(...events);
-      for (const e of events) {
-        if (e.type === 'generation_done') turn.status = 'done';
-        if (e.type === 'error') turn.status = e.code === 'cancelled' ? 'stopped' : 'error';
-      }
+      for (const e of events) turn.status = statusAfter(e) ?? turn.status;
       this.receive({ type: 'events', turnId: turn.id, events });
     };
     try {
-      const response = await fetch('/v1/ask', {
+      const response = await fetch(endpoint, {
         method: 'POST', headers: this.headers({ 'Content-Type': 'application/json' }), signal: controller.signal,
-        body: JSON.stringify({ question, history } satisfies AskRequest),
+        body: JSON.stringify(body),
       });
       if (!response.ok || !response.body) {
         deliver([errorEvent(turn, codeForStatus(response.status), await failureMessage(response))]);

@@ -11,6 +11,7 @@ import { showFileActivity } from './indexView';
 import { renderAnswer } from './markdown';
 import { contextWave } from './contextWave';
 import { sourceCard } from './sourceCard';
+import { applySummaryEvent, startSummary, wireSummarizeButton } from './summaryView';
 
 const host = connectHost(receive);
 const post = (message: WebviewMessage) => host.post(message);
@@ -21,6 +22,7 @@ const form = $<HTMLFormElement>('ask-form');
 const input = $<HTMLTextAreaElement>('question');
 const askButton = $<HTMLButtonElement>('ask');
 const stopButton = $<HTMLButtonElement>('stop');
+const summarizeButton = $<HTMLButtonElement>('summarize');
 const indexLine = $<HTMLDivElement>('index-state');
 const indexFiles = $<HTMLDetailsElement>('index-files');
 const modelLine = $<HTMLDivElement>('model');
@@ -110,6 +112,7 @@ document.addEventListener('keydown', (event) => {
 
 stopButton.addEventListener('click', () => post({ type: 'stop' }));
 const conversations = conversationControls(document, post);
+wireSummarizeButton(summarizeButton, input, post);
 
 // One listener for every citation chip and source card, present and future.
 conversation.addEventListener('click', (event) => {
@@ -144,6 +147,7 @@ function setStreaming(turnId: number | undefined): void {
   const streaming = turnId !== undefined;
   stopButton.hidden = !streaming;
   askButton.disabled = streaming;
+  summarizeButton.disabled = streaming;
   document.body.classList.toggle('streaming', streaming);
 }
 
@@ -176,6 +180,7 @@ function addTurn(turn: Turn): void {
   conversation.append(root);
   const view: TurnView = { turn: { ...turn, events: [] }, root, sources, answer, meta, text: '', citations: new CitationSpans(), dirty: false };
   views.set(turn.id, view);
+  if (turn.kind === 'summary') startSummary(view);
   for (const e of turn.events) apply(view, e);
   root.scrollIntoView({ block: 'end' });
 }
@@ -183,6 +188,7 @@ function addTurn(turn: Turn): void {
 /** Applies one event to a turn's view; answer text is rendered at most once per animation frame. */
 function apply(view: TurnView, event: RagEvent): void {
   view.turn.events.push(event);
+  if (applySummaryEvent(view, event)) return;
   switch (event.type) {
     case 'source':
       view.sources.append(sourceCard(document, event));

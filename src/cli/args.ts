@@ -5,8 +5,8 @@ import { UsageError } from './usageError';
 
 export { UsageError };
 
-export type Command = 'index' | 'search' | 'ask' | 'mcp' | 'serve';
-export const COMMANDS: readonly Command[] = ['index', 'search', 'ask', 'mcp', 'serve'];
+export type Command = 'index' | 'search' | 'ask' | 'summarize' | 'mcp' | 'serve';
+export const COMMANDS: readonly Command[] = ['index', 'search', 'ask', 'summarize', 'mcp', 'serve'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -24,6 +24,7 @@ const OPTIONS: Record<Command, Options> = {
   index: { ...COMMON, ...EMBEDDING_FLAGS, events: { type: 'boolean' } },
   search: { ...COMMON, ...EMBEDDING_FLAGS, k: { type: 'string' } },
   ask: { ...COMMON, ...EMBEDDING_FLAGS, ...ANSWER_FLAGS, k: { type: 'string' } },
+  summarize: { ...COMMON, ...EMBEDDING_FLAGS, ...ANSWER_FLAGS },
   mcp: { ...FOLDER, ...EMBEDDING_FLAGS },
   serve: { ...FOLDER, ...EMBEDDING_FLAGS, ...ANSWER_FLAGS, k: { type: 'string' }, ...SERVE_FLAGS },
 };
@@ -73,6 +74,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | { com
   if (help) return result;
   if (command === 'index' || command === 'mcp' || command === 'serve') {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, command);
+  } else if (command === 'summarize') {
+    if (positionals.length !== 1 || positionals[0].trim() === '') throw new UsageError('name one file to summarise, e.g. docs/spec.md', command);
+    result.question = positionals[0];
   } else {
     if (positionals.length === 0 || positionals.join(' ').trim() === '') throw new UsageError('missing the question, e.g. "how does authentication work?"', command);
     if (positionals.length > 1) throw new UsageError(`put the question in quotes: got ${positionals.length} separate arguments`, command);
@@ -121,6 +125,7 @@ Usage:
   workspace-rag index  [options]              index (or update the index of) a folder
   workspace-rag search "QUESTION" [options]   show the passages that answer a question
   workspace-rag ask    "QUESTION" [options]   stream an answer with citations
+  workspace-rag summarize PATH [options]      stream a summary of a long file, its parts citing their lines
   workspace-rag mcp    [options]              serve the index to agents over MCP (stdio)
   workspace-rag serve  [options]              serve answers, search and a web page over HTTP
 
@@ -156,10 +161,22 @@ else answers offline by quoting the most relevant lines. The provider and model 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OLLAMA_HOST.
 
 Exit code 1 when the answer ended in an error, 2 for a usage error, 130 when interrupted.`,
+  summarize: `Usage: workspace-rag summarize PATH [options]
+
+Streams a summary of one file of the folder (a log, a generated API, a long spec): the file is cut into
+windows that fit the model's context, with overlap, and each is summarised with the summary so far. Each
+part cites its lines as [n]; the sources are listed at the end. Offline, the summary is the file's outline
+and its most informative lines. With --json, prints every event as one JSON object per line.
+
+${ANSWER_HELP}
+${SHARED_HELP}
+
+Exit code 1 when the summary ended in an error (a path outside the folder, a failing model), 2 for a
+usage error, 130 when interrupted.`,
   mcp: `Usage: workspace-rag mcp [options]
 
 Runs a Model Context Protocol server on stdin/stdout for agents (Claude Code, Cursor, VS Code).
-Tools: search (passages with path, lines, score, text), index_status, reindex. The cached index opens
+Tools: search (passages with path, lines, score, text), index_status, reindex, summarize. The cached index opens
 at once, is brought up to date in the background and kept fresh by watching the folder.
 Only protocol messages go to stdout; logs go to stderr.
 
@@ -167,7 +184,8 @@ ${EMBEDDING_HELP}
 ${FOLDER_HELP}`,
   serve: `Usage: workspace-rag serve [options]
 
-Serves the index over HTTP: POST /v1/ask (the answer as Server-Sent Events), POST /v1/search,
+Serves the index over HTTP: POST /v1/ask (the answer as Server-Sent Events), POST /v1/summarize
+(a file's summary, the same way), POST /v1/search,
 POST /v1/index (progress as Server-Sent Events), GET /v1/health, and the ask page at /.
 The index is brought up to date in the background and kept fresh by watching the folder.
 

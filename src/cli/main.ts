@@ -10,6 +10,7 @@ import { defaultIndexDir } from './paths';
 import { progressLine } from './progress';
 import { embedderConfig, providerSettings } from './providerOptions';
 import { AnswerPrinter } from './render';
+import { SummaryPrinter } from './summaryPrinter';
 import { snippetLines } from './snippetLines';
 import { formatCount, formatMs, styler } from './terminal';
 
@@ -45,6 +46,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runSearch(parsed, workspace, indexDir);
       case 'ask':
         return await runAsk(parsed, workspace, indexDir);
+      case 'summarize':
+        return await runSummarize(parsed, workspace, indexDir);
       // The servers' libraries (the MCP SDK, zod, the watcher) load only for the commands that use them.
       case 'mcp':
         return await (await import('./mcp/runMcp')).runMcp(openSession(parsed, workspace, indexDir), { workspace, indexDir });
@@ -167,6 +170,28 @@ async function runAsk(parsed: ParsedCommand, workspace: string, indexDir: string
     }, controller.signal);
   } finally {
     process.removeListener('SIGINT', interrupt);
+  }
+}
+
+/** A summary needs no index: the file is read as it is now. */
+async function runSummarize(parsed: ParsedCommand, workspace: string, indexDir: string): Promise<number> {
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  const session = openSession(parsed, workspace, indexDir);
+  try {
+    const printer = new SummaryPrinter(process.stdout, process.stderr, styler(process.stdout));
+    let outcome: number = EXIT.failed;
+    for await (const event of session.summarize(parsed.question!, { signal: controller.signal })) {
+      if (parsed.json) process.stdout.write(JSON.stringify(event) + '\n');
+      else printer.print(event);
+      if (event.type === 'summary_done') outcome = EXIT.ok;
+      if (event.type === 'error') outcome = event.code === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+    }
+    return outcome;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    await session.close();
   }
 }
 

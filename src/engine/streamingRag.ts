@@ -224,7 +224,7 @@ export class StreamingRag {
  * Asks the provider's iterator to finish without waiting for it: an async generator parked on a stalled
  * request only runs `return()` after that request settles, which the aborted signal makes happen.
  */
-function closeQuietly(iterator: AsyncIterator<unknown> | undefined): void {
+export function closeQuietly(iterator: AsyncIterator<unknown> | undefined): void {
   if (!iterator || typeof iterator.return !== 'function') return;
   try {
     Promise.resolve(iterator.return()).catch(() => undefined);
@@ -246,7 +246,7 @@ function contextUpdate(wave: ContextWave, t: number): ContextUpdateEvent {
   return { type: 'context_update', t, wave: wave.wave, query: wave.query, sources };
 }
 
-function toErrorEvent(err: unknown, stage: Stage, t: number): ErrorEvent {
+export function toErrorEvent(err: unknown, stage: Stage, t: number): ErrorEvent {
   if (err instanceof RagError) return { type: 'error', t, stage: err.stage ?? stage, message: err.message, code: err.code };
   if (isAbortError(err)) return { type: 'error', t, stage, message: 'Stopped.', code: 'cancelled' };
   const what = stage === 'retrieval' ? 'Searching the index failed' : 'The model failed';

@@ -6,6 +6,7 @@ import type { SourceCardData } from '../protocol/events';
 import { actionsFor } from '../protocol/errorCodes';
 import { commandFor } from './actions';
 import { ChatAnswerWriter } from './chatAnswer';
+import { summarizeInChat } from './chatSummary';
 import { reindex } from './indexJobs';
 import { resolveWorkspaceFile } from './openSource';
 import { snippetMarkdown } from './snippetMarkdown';
@@ -38,7 +39,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, sessio
       const followups: vscode.ChatFollowup[] = [];
       const top = result.metadata?.sources?.[0];
       if (top) followups.push({ prompt: `What else in ${top.path} should I know about?`, label: `More about ${top.path}` });
-      if (result.metadata?.command !== 'search') followups.push({ prompt: 'Which files are involved?', command: 'search', label: 'Show the sources only' });
+      if (result.metadata?.command !== 'search' && result.metadata?.command !== 'summarize') followups.push({ prompt: 'Which files are involved?', command: 'search', label: 'Show the sources only' });
       return followups;
     },
   };
@@ -58,6 +59,11 @@ async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatConte
       const files = summaries.reduce((n, s) => n + s.files, 0);
       const chunks = summaries.reduce((n, s) => n + s.chunks, 0);
       stream.markdown(`Indexed ${files.toLocaleString()} files (${chunks.toLocaleString()} chunks).`);
+      return result;
+    }
+    if (request.command === 'summarize') {
+      const summary = await summarizeInChat(request, stream, controller.signal, session, OPEN_SOURCE_COMMAND);
+      result.metadata = { ...result.metadata, ...summary, cited: summary.sources.map((s) => s.index) };
       return result;
     }
     if (request.command === 'search') {

@@ -50,6 +50,9 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     if (text?.trim()) await s.panel.ask(text.trim());
   });
 
+  // From the explorer's or the editor's context menu VS Code passes the file's URI; from the palette, nothing.
+  register('workspaceRag.summarizeFile', (uri?: unknown) => s.panel.summarize(uri instanceof vscode.Uri ? uri : undefined));
+
   register('workspaceRag.stop', () => s.panel.stop());
 
   register('workspaceRag.setOpenAIKey', async () => {

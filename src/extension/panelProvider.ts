@@ -4,10 +4,11 @@ import type { AnswerSession } from '../engine/session/answerSession';
 import type { Turn as HistoryTurn } from '../engine/prompt';
 import type { RagEvent } from '../protocol/events';
 import { panelPageHtml } from '../protocol/panelPage';
-import { indexView, type ConversationsView, type HostMessage, type Turn, type WebviewMessage } from '../protocol/webview';
+import { indexView, statusAfter, type ConversationsView, type HostMessage, type Turn, type WebviewMessage } from '../protocol/webview';
 import { runAction } from './actions';
 import { ConversationStore, type KeyValueStorage } from './conversationStore';
 import { openSource } from './openSource';
+import { summaryTarget } from './summaryTarget';
 
 export const PANEL_VIEW_ID = 'workspaceRag.panel';
 
@@ -66,7 +67,26 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
   /** Asks a question as if typed in the panel (the "Ask a Question" command). */
   async ask(question: string): Promise<void> {
     await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
-    await this.run(question);
+    await this.ask$(question);
+  }
+
+  private ask$(question: string): Promise<void> {
+    const history: HistoryTurn[] = this.turns.filter((t) => t.status === 'done').slice(-HISTORY_TURNS).map((t) => ({ question: t.question, answer: answerText(t) }));
+    return this.run(question, undefined, (signal) => this.session.ask(question, { signal, history }));
+  }
+
+  /**
+   * Summarises a file in the panel, streaming (the "Summarize File" command, the panel's button): `target`
+   * a file's URI or a path as typed, else the active editor's file.
+   */
+  async summarize(target?: vscode.Uri | string): Promise<void> {
+    await vscode.commands.executeCommand(`${PANEL_VIEW_ID}.focus`);
+    const file = summaryTarget(target);
+    if (!file) {
+      void vscode.window.showInformationMessage('Workspace RAG: open a file (or type its path in the panel) to summarise it.');
+      return;
+    }
+    await this.run(`Summarize ${file.label}`, 'summary', (signal) => this.session.summarize(file.path, { signal }));
   }
 
   /** Stops the running answer, if any. */
@@ -86,7 +106,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
         this.restore();
         break;
       case 'ask':
-        if (typeof message.question === 'string' && message.question.trim()) await this.run(message.question.trim());
+        if (typeof message.question === 'string' && message.question.trim()) await this.ask$(message.question.trim());
+        break;
+      case 'summarize':
+        await this.summarize(typeof message.path === 'string' && message.path.trim() ? message.path.trim() : undefined);
         break;
       case 'stop':
         this.stop();
@@ -121,10 +144,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     }
   }
 
-  private async run(question: string): Promise<void> {
+  /** Streams one turn (an answer or a summary) into the conversation. */
+  private async run(question: string, kind: Turn['kind'], stream: (signal: AbortSignal) => AsyncIterable<RagEvent>): Promise<void> {
     if (this.running) return; // one answer at a time; the Stop button ends the current one
-    const turn: Turn = { id: this.nextId++, question, events: [], status: 'streaming' };
-    const history: HistoryTurn[] = this.turns.filter((t) => t.status === 'done').slice(-HISTORY_TURNS).map((t) => ({ question: t.question, answer: answerText(t) }));
+    const turn: Turn = { id: this.nextId++, question, events: [], status: 'streaming', ...(kind ? { kind } : {}) };
     this.turns.push(turn);
     this.post({ type: 'turn', turn });
     const conversation = { id: this.conversationId, turns: this.turns };
@@ -134,11 +157,10 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     // Another conversation opened meanwhile: this answer (stopped) is saved, not drawn over that one.
     const shown = () => this.turns === conversation.turns;
     try {
-      for await (const event of this.session.ask(question, { signal: controller.signal, history })) {
+      for await (const event of stream(controller.signal)) {
         turn.events.push(event);
         if (shown()) this.queue(turn.id, event);
-        if (event.type === 'generation_done') turn.status = 'done';
-        if (event.type === 'error') turn.status = event.code === 'cancelled' ? 'stopped' : 'error';
+        turn.status = statusAfter(event) ?? turn.status;
       }
     } catch (err) {
       this.log.error(`Answer failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -193,7 +215,7 @@ export class PanelProvider implements vscode.WebviewViewProvider, vscode.Disposa
     const last = this.pending.events.at(-1);
     if (event.type === 'token' && last?.type === 'token') this.pending.events[this.pending.events.length - 1] = { ...last, text: last.text + event.text, t: event.t };
     else this.pending.events.push(event);
-    // Sources and the start of generation go out at once: they are what the user waits for first.
+    // Sources, the start of generation and a summary's progress go out at once: they are what the user waits for.
     if (event.type !== 'token' && event.type !== 'citation') this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }

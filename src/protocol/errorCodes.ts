@@ -43,6 +43,9 @@ export const ERROR_CODES = {
   retrieval_timeout: [REINDEX, setting('retrievalTimeoutSeconds', 'Change the Timeout')],
   retrieval_failed: [REINDEX, LOGS],
   invalid_setting: [setting('', 'Open Settings')],
+  // Summaries: the path named is the thing to fix.
+  path_not_allowed: [],
+  file_unreadable: [],
   // The index.
   index_locked: [LOGS],
   index_out_of_memory: [setting('indexMemoryLimitMb', 'Raise the Memory Limit'), setting('exclude', 'Exclude Folders')],

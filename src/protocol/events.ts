@@ -79,9 +79,39 @@ export interface ContextUpdateEvent {
 }
 export interface ErrorEvent { type: 'error'; t: number; stage: Stage; message: string; code: ErrorCode }
 
+/**
+ * First event of a file's summary (`t = 0`), once the file has been measured: it is cut into `windows` that
+ * each fit the model's context. The summary's text follows as `token` events; each window's lines are a
+ * numbered `source` (offline: each quoted section or line), cited as `[n]` like an answer's sources.
+ */
+export interface SummaryStartEvent {
+  type: 'summary_start'; t: number;
+  /** Workspace-relative path with forward slashes (the folder's name first when there are several). */
+  path: string;
+  windows: number; characters: number; lines: number;
+  /**
+   * gpt-tokenizer's count of the whole file, which its windows fit; null offline, where windows are cut by
+   * characters (there is no context to fit, and counting a 5 MB log takes seconds).
+   */
+  tokens: number | null;
+  /** Who writes the summary (`offline` · `extractive` without a model). */
+  provider: string; model: string;
+}
+/** A window starts: `window` of `windows` (1-based), its lines, and the share of the file done before it. */
+export interface SummaryProgressEvent {
+  type: 'summary_progress'; t: number; window: number; windows: number; percent: number; startLine: number; endLine: number;
+}
+/** Last event of a complete summary. */
+export interface SummaryDoneEvent { type: 'summary_done'; t: number; totalMs: number; ttftMs: number | null; windows: number }
+
 export type RagEvent =
   | RetrievalStartEvent | SourceEvent | RetrievalDoneEvent | GenerationStartEvent
-  | TokenEvent | CitationEvent | ContextUpdateEvent | GenerationDoneEvent | ErrorEvent;
+  | TokenEvent | CitationEvent | ContextUpdateEvent | GenerationDoneEvent | ErrorEvent
+  | SummaryStartEvent | SummaryProgressEvent | SummaryDoneEvent;
+
+/** The events of a file's summary: `summary_start`, then `summary_progress`, `source`, `citation` and `token`, then `summary_done` or `error`. */
+export type SummaryEvent =
+  | SummaryStartEvent | SummaryProgressEvent | SourceEvent | TokenEvent | CitationEvent | SummaryDoneEvent | ErrorEvent;
 
 export type RagEventType = RagEvent['type'];
 

@@ -17,6 +17,14 @@ export interface AskRequest {
   history?: { question: string; answer: string }[];
 }
 
+/** `POST /v1/summarize`: the summary streams back as `text/event-stream` (summary_start … summary_done or error). */
+export interface SummarizeRequest {
+  /** A file of the workspace: relative to its folder, or absolute inside it. */
+  path: string;
+  provider?: string;
+  model?: string;
+}
+
 /** `POST /v1/search`. */
 export interface SearchRequest {
   query: string;

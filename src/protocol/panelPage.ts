@@ -39,6 +39,7 @@ ${styles}
   <textarea id="question" rows="3" placeholder="Ask a question about this workspace" aria-label="Question"></textarea>
   <div class="buttons">
     <span class="hint">Enter to ask · Shift+Enter new line · Esc to stop</span>
+    <button type="button" id="summarize" class="secondary" title="Summarize the active editor's file, or the file whose path is typed in the box">Summarize</button>
     <button type="button" id="stop" class="secondary" hidden>Stop</button>
     <button type="submit" id="ask" class="primary">Ask</button>
   </div>

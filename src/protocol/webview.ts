@@ -7,12 +7,21 @@ import type { RagEvent } from './events';
 import type { IndexProgress } from './indexing';
 import type { FileActivityState, SessionState } from './session';
 
-/** One question and everything its answer stream said so far. */
+/** One question (or a file to summarise) and everything its stream said so far. */
 export interface Turn {
   id: number;
   question: string;
   events: RagEvent[];
   status: 'streaming' | 'done' | 'error' | 'stopped';
+  /** A file's summary (`summary_*` events) rather than an answer; absent for answers. */
+  kind?: 'summary';
+}
+
+/** The status a turn takes after `event`: done after the last event of a good stream, error or stopped after an error. */
+export function statusAfter(event: RagEvent): Turn['status'] | undefined {
+  if (event.type === 'generation_done' || event.type === 'summary_done') return 'done';
+  if (event.type === 'error') return event.code === 'cancelled' ? 'stopped' : 'error';
+  return undefined;
 }
 
 /** What the panel shows about the index. */
@@ -63,6 +72,8 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'ask'; question: string }
+  /** Summarise a file: `path` as typed in the box, or (in VS Code, without one) the active editor's file. */
+  | { type: 'summarize'; path?: string }
   | { type: 'stop' }
   /** Starts a new conversation; the current one stays in the list. */
   | { type: 'newConversation' }

@@ -57,7 +57,7 @@ describe('workspace-rag mcp, driven by the MCP SDK\'s own client over stdio', ()
 
   it('lists its tools with input and output schemas', async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['index_status', 'reindex', 'search']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['index_status', 'reindex', 'search', 'summarize']);
     const search = tools.find((t) => t.name === 'search')!;
     assert.deepEqual(search.inputSchema.required, ['query']);
     assert.ok(search.inputSchema.properties && 'k' in search.inputSchema.properties && 'paths' in search.inputSchema.properties);
@@ -127,6 +127,19 @@ describe('workspace-rag mcp, driven by the MCP SDK\'s own client over stdio', ()
     const empty = await client.callTool({ name: 'search', arguments: { query: '   ' } }) as CallToolResult;
     assert.equal(empty.isError, true);
     assert.match(textOf(empty), /query must not be empty/);
+  });
+
+  it('summarize returns a file\'s summary with its cited line ranges; a path outside the folder is a tool error', async () => {
+    const result = await client.callTool({ name: 'summarize', arguments: { path: 'src/auth/session.ts' } }) as CallToolResult;
+    assert.ok(!result.isError, JSON.stringify(result.content));
+    const summary = result.structuredContent as { path: string; summary: string; sources: { index: number; startLine: number; endLine: number }[]; provider: string };
+    assert.equal(summary.path, 'src/auth/session.ts');
+    assert.equal(summary.provider, 'offline');
+    assert.ok(summary.sources.length > 0);
+    assert.match(summary.summary, /`export const SESSION_TTL_MS = 60 \* 60 \* 1000;` \[\d\]/);
+    const outside = await client.callTool({ name: 'summarize', arguments: { path: '../../etc/passwd' } }) as CallToolResult;
+    assert.equal(outside.isError, true);
+    assert.match((outside.content as { text: string }[])[0].text, /outside the workspace folders/);
   });
 
   it('wrote nothing but protocol messages on stdout, even with a library logging to it; its logs went to stderr', () => {

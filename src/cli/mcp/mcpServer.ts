@@ -8,6 +8,7 @@ import { formatPassages } from '../../engine/passages/agentPassages';
 import type { IndexProgress } from '../../protocol/indexing';
 import { describeProgress } from '../../protocol/webview';
 import { failureText, passageView, statusView } from '../surfaceViews';
+import { registerSummarizeTool } from './summarizeTool';
 
 const passage = z.object({
   path: z.string().describe('File path relative to the workspace folder'),
@@ -20,7 +21,7 @@ const passage = z.object({
 const progress = z.object({ phase: z.string(), filesDone: z.number(), filesTotal: z.number(), chunks: z.number() });
 
 /**
- * The MCP face of an answer session: `search`, `index_status` and `reindex`. Failures are tool errors
+ * The MCP face of an answer session: `search`, `index_status`, `reindex` and `summarize`. Failures are tool errors
  * (`isError`) whose text says what to do, never protocol errors an agent cannot read.
  */
 export function createMcpServer(session: AnswerSession, options: { version: string; indexWaitMs?: number }): McpServer {
@@ -114,6 +115,7 @@ export function createMcpServer(session: AnswerSession, options: { version: stri
     return { content: [{ type: 'text', text }], structuredContent: total };
   }));
 
+  registerSummarizeTool(server, session);
   return server;
 }
 

@@ -6,7 +6,7 @@ import type { ErrorEvent } from '../../protocol/events';
 import { INDEX_PROGRESS_EVENT, type ApiError, type HealthResponse, type SearchResponse } from '../../protocol/httpApi';
 import { failureCode, failureText, passageView } from '../surfaceViews';
 import { pageResponse } from './page';
-import { parseAsk, parseSearch } from './requestBodies';
+import { parseAsk, parseSearch, parseSummarize } from './requestBodies';
 import { HttpRefusal, checkHostAndOrigin, checkToken, ownHostNames, readJson } from './requestGuards';
 import { SseStream } from './sseStream';
 
@@ -45,6 +45,7 @@ export class ApiServer {
     '/': { GET: (_req, res) => this.page(res) },
     '/v1/health': { GET: (_req, res) => this.health(res) },
     '/v1/ask': { POST: (req, res) => this.ask(req, res) },
+    '/v1/summarize': { POST: (req, res) => this.summarize(req, res) },
     '/v1/search': { POST: (req, res) => this.search(req, res) },
     '/v1/index': { POST: (_req, res) => this.index(res) },
   };
@@ -79,7 +80,7 @@ export class ApiServer {
       checkHostAndOrigin(req, this.names, this.port);
       checkToken(req, url, this.options.token);
       const methods = this.routes[url.pathname];
-      if (!methods) throw new HttpRefusal(404, 'not_found', `No such endpoint: ${url.pathname}. The API has POST /v1/ask, POST /v1/search, POST /v1/index and GET /v1/health.`);
+      if (!methods) throw new HttpRefusal(404, 'not_found', `No such endpoint: ${url.pathname}. The API has POST /v1/ask, POST /v1/summarize, POST /v1/search, POST /v1/index and GET /v1/health.`);
       const route = methods[req.method ?? ''];
       if (!route) throw new HttpRefusal(405, 'method_not_allowed', `${url.pathname} takes ${Object.keys(methods).join(', ')}.`, { Allow: Object.keys(methods).join(', ') });
       await route(req, res, url);
@@ -111,11 +112,38 @@ export class ApiServer {
     sendJson(res, 200, { ok: true, index: this.session.state, answers: { label: this.session.providerLabel, ...who } } satisfies HealthResponse);
   }
 
-  private async ask(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** Refuses a stream over the bound of answers (summaries count as answers: each holds a model connection). */
+  private checkCapacity(): void {
     const max = this.options.maxAnswers ?? MAX_CONCURRENT_ANSWERS;
     if (this.answering >= max) {
       throw new HttpRefusal(429, 'too_many_requests', `${max} answers are streaming already; try again in a moment.`, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
     }
+  }
+
+  /** A file's summary as Server-Sent Events; a client that goes away stops it. Needs no index. */
+  private async summarize(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.checkCapacity();
+    const body = parseSummarize(await readJson(req));
+    this.answering++;
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    const sse = new SseStream(res, this.options.keepAliveMs);
+    try {
+      const events = this.session.summarize(body.path, { signal: controller.signal, provider: body.provider, modelName: body.model });
+      for await (const event of events) await sse.send(event.type, event);
+    } catch (err) {
+      if (!controller.signal.aborted) {
+        const event: ErrorEvent = { type: 'error', t: 0, stage: 'generation', code: 'generation_failed', message: failureText(err, REINDEX_HINT) };
+        await sse.send(event.type, event);
+      }
+    } finally {
+      this.answering--;
+      sse.end();
+    }
+  }
+
+  private async ask(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.checkCapacity();
     const body = parseAsk(await readJson(req));
     this.answering++;
     const controller = new AbortController();

@@ -1,5 +1,5 @@
 import { MAX_SOURCES } from '../../engine/session/answerSession';
-import type { AskRequest, SearchRequest } from '../../protocol/httpApi';
+import type { AskRequest, SearchRequest, SummarizeRequest } from '../../protocol/httpApi';
 import { PROVIDERS } from '../providerOptions';
 import { HttpRefusal } from './requestGuards';
 
@@ -49,6 +49,14 @@ export function parseAsk(body: unknown): Required<Pick<AskRequest, 'question' | 
     model: optionalName(o.model, 'model'),
     history: (history as { question: string; answer: string }[]).slice(-MAX_HISTORY_TURNS).map(({ question, answer }) => ({ question, answer })),
   };
+}
+
+/** The body of `POST /v1/summarize`, checked (whether the path is inside the workspace, the session decides). */
+export function parseSummarize(body: unknown): SummarizeRequest {
+  const o = object(body);
+  const provider = optionalName(o.provider, 'provider');
+  if (provider !== undefined && !(PROVIDERS as readonly string[]).includes(provider)) throw bad(`"provider" must be one of ${PROVIDERS.join(', ')}.`);
+  return { path: text(o.path, 'path'), provider, model: optionalName(o.model, 'model') };
 }
 
 /** The body of `POST /v1/search`, checked. */

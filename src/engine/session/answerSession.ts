@@ -1,4 +1,4 @@
-import type { FileEvent, RagEvent, Source, StreamStats } from '../../protocol/events';
+import type { FileEvent, RagEvent, Source, StreamStats, SummaryEvent } from '../../protocol/events';
 import type { IndexProgress, IndexSummary } from '../../protocol/indexing';
 import type { SessionState } from '../../protocol/session';
 import { RagError } from '../errors';
@@ -9,6 +9,9 @@ import type { Turn } from '../prompt';
 import type { AsyncStreamingLlm, Retriever } from '../strategies';
 import { StreamingRag } from '../streamingRag';
 import { StreamStatsCounter } from '../streamStats';
+import { summarizeFile } from '../summary/summarizeFile';
+import { resolveWorkspaceFile } from '../summary/workspaceFile';
+import { toErrorEvent } from '../streamingRag';
 import { FolderIndexes, threadIndexes, type FolderConfig, type IndexSettings, type OpenIndex } from './folderIndexes';
 import { chooseModel, describeProviders, type ModelChoice, type ProviderSettings } from './providerChoice';
 
@@ -57,6 +60,14 @@ export interface AskOptions {
   modelName?: string;
   k?: number;
   filter?: SearchFilter;
+}
+
+/** How a file is summarised: the model options of a question (its provider, a surface's own model), and Stop. */
+export type SummarizeOptions = Pick<AskOptions, 'signal' | 'model' | 'provider' | 'modelName'>;
+
+/** The first line of an offline summary: what it is, and how this surface's user gets a written one. */
+export function offlineSummaryNotice(setupHint = 'For written summaries, start Ollama (`ollama serve`) or configure an OpenAI-compatible server.'): string {
+  return `_No language model is configured or reachable, so this summary is the file's outline and its most informative lines, each citing where it is. ${setupHint.replace(/answers/g, 'summaries')}_`;
 }
 
 export interface SearchRequest {
@@ -159,6 +170,36 @@ export class AnswerSession {
     for await (const event of rag.events(question, { signal: options.signal, history: options.history })) {
       if (event.type === 'generation_start') this.config.log?.info(`Answering with ${event.provider} · ${event.model} (${event.strategy}, ${event.promptTokens} prompt tokens)`);
       if (event.type === 'error' && event.code !== 'cancelled') this.config.log?.warn(`Answer failed (${event.stage}, ${event.code}): ${event.message}`);
+      yield event;
+    }
+  }
+
+  /**
+   * A streaming summary of one file of the workspace (`path`: relative to a folder, or absolute inside one):
+   * `summary_start`, then per window `summary_progress`, its `source`s and the summary's `token`s with their
+   * `citation`s, then `summary_done`, or `error` (a path outside the workspace, a window that failed: the
+   * text so far stays). Needs no index.
+   */
+  async *summarize(path: string, options: SummarizeOptions = {}): AsyncGenerator<SummaryEvent> {
+    let file;
+    try {
+      file = await resolveWorkspaceFile(this.config.folders, path);
+    } catch (err) {
+      yield toErrorEvent(err, 'retrieval', 0);
+      return;
+    }
+    const choice = await this.chooseModel(options);
+    if (!choice.llm && choice.notes.length > 0) this.config.log?.info(`Summarising offline. ${choice.notes.join(' ')}`);
+    for await (const event of summarizeFile({
+      file: file.absolute,
+      path: file.display,
+      llm: choice.llm,
+      signal: options.signal,
+      offlineNotice: offlineSummaryNotice(this.config.offlineHint),
+      generationTimeout: this.config.generationTimeoutMs,
+    })) {
+      if (event.type === 'summary_start') this.config.log?.info(`Summarising ${event.path} with ${event.provider} · ${event.model} (${event.windows} windows, ${event.tokens} tokens)`);
+      if (event.type === 'error' && event.code !== 'cancelled') this.config.log?.warn(`Summary failed (${event.stage}, ${event.code}): ${event.message}`);
       yield event;
     }
   }

@@ -21,7 +21,7 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
 
   test('contributes its commands to the palette', async () => {
     const ids = await commandsStartingWith('workspaceRag.');
-    for (const id of ['ask', 'reindex', 'clearIndex', 'selectProvider', 'setOpenAIKey', 'showLogs', 'showStats']) {
+    for (const id of ['ask', 'reindex', 'clearIndex', 'selectProvider', 'setOpenAIKey', 'showLogs', 'showStats', 'summarizeFile']) {
       assert.ok(ids.includes(`workspaceRag.${id}`), `workspaceRag.${id} is registered`);
     }
   });
