@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnswerSession } from '../../engine/session/answerSession';
 import { SEARCH_INDEX_WAIT_MS, waitForIndex } from '../../engine/session/waitForIndex';
-import type { ErrorEvent } from '../../protocol/events';
+import type { ErrorEvent, RagEvent } from '../../protocol/events';
 import { INDEX_PROGRESS_EVENT, type ApiError, type HealthResponse, type SearchResponse } from '../../protocol/httpApi';
 import { failureCode, failureText, passageView } from '../surfaceViews';
 import { pageResponse } from './page';
@@ -124,37 +124,32 @@ export class ApiServer {
   private async summarize(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.checkCapacity();
     const body = parseSummarize(await readJson(req));
-    this.answering++;
-    const controller = new AbortController();
-    res.on('close', () => controller.abort());
-    const sse = new SseStream(res, this.options.keepAliveMs);
-    try {
-      const events = this.session.summarize(body.path, { signal: controller.signal, provider: body.provider, modelName: body.model });
-      for await (const event of events) await sse.send(event.type, event);
-    } catch (err) {
-      if (!controller.signal.aborted) {
-        const event: ErrorEvent = { type: 'error', t: 0, stage: 'generation', code: 'generation_failed', message: failureText(err, REINDEX_HINT) };
-        await sse.send(event.type, event);
-      }
-    } finally {
-      this.answering--;
-      sse.end();
-    }
+    await this.streamEvents(res, (signal) => this.session.summarize(body.path, { signal, provider: body.provider, modelName: body.model }));
   }
 
   private async ask(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.checkCapacity();
     const body = parseAsk(await readJson(req));
+    await this.streamEvents(res, (signal) => this.answerEvents(body, signal));
+  }
+
+  private async *answerEvents(body: ReturnType<typeof parseAsk>, signal: AbortSignal): AsyncIterable<RagEvent> {
+    // A question asked while the first index is built waits for it a little, as a search does.
+    await waitForIndex(this.session, { maxMs: SEARCH_INDEX_WAIT_MS, signal });
+    yield* this.session.ask(body.question, { signal, history: body.history, k: body.k, provider: body.provider, modelName: body.model });
+  }
+
+  /**
+   * Sends a stream of the session's events as Server-Sent Events, counted among the answers at once. A client
+   * that goes away cancels it, which closes the provider's request; a failure ends the stream with an error event.
+   */
+  private async streamEvents(res: http.ServerResponse, open: (signal: AbortSignal) => AsyncIterable<{ type: string }>): Promise<void> {
     this.answering++;
     const controller = new AbortController();
-    // A client that goes away cancels its answer, which closes the provider's request.
     res.on('close', () => controller.abort());
     const sse = new SseStream(res, this.options.keepAliveMs);
     try {
-      // A question asked while the first index is built waits for it a little, as a search does.
-      await waitForIndex(this.session, { maxMs: SEARCH_INDEX_WAIT_MS, signal: controller.signal });
-      const events = this.session.ask(body.question, { signal: controller.signal, history: body.history, k: body.k, provider: body.provider, modelName: body.model });
-      for await (const event of events) await sse.send(event.type, event);
+      for await (const event of open(controller.signal)) await sse.send(event.type, event);
     } catch (err) {
       if (!controller.signal.aborted) {
         const event: ErrorEvent = { type: 'error', t: 0, stage: 'generation', code: 'generation_failed', message: failureText(err, REINDEX_HINT) };
