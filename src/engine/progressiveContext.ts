@@ -129,7 +129,7 @@ async function runCall(call: ToolCall, request: ProgressiveRequest, budget: Sear
   }
   const firstIndex = sources.length + 1;
   // Like the first wave: passages far less relevant than the search's best would distract more than inform.
-  const packed = packSources(aboveFloor(found).slice(0, config.extraSourcesPerSearch), firstIndex, budget.tokensLeft, config.maxDocChars);
+  const packed = packSources(aboveFloor(found, query).slice(0, config.extraSourcesPerSearch), firstIndex, budget.tokensLeft, config.maxDocChars);
   budget.tokensLeft -= packed.tokens;
   sources.push(...packed.sources);
   const wave: ContextWave = { wave: budget.done + 1, query, firstIndex, sources: packed.sources };

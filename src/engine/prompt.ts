@@ -1,5 +1,6 @@
 import type { Source } from '../protocol/events';
 import type { StreamConfig } from './streamConfig';
+import { isNamed, namedFiles } from './text/namedFiles';
 import { countTokens, truncateToTokens } from './tokens';
 
 /** One earlier question and answer of the conversation, for follow-up questions. */
@@ -36,7 +37,7 @@ const MAX_HISTORY_TURNS = 4;
  * a `{query}` written inside a source file stays literal text.
  */
 export function buildPrompt(query: string, retrieved: Source[], config: StreamConfig, history: Turn[] = []): BuiltPrompt {
-  const packed = packSources(aboveFloor(retrieved).slice(0, config.maxContextDocs), 1, config.maxContextTokens, config.maxDocChars);
+  const packed = packSources(aboveFloor(retrieved, query).slice(0, config.maxContextDocs), 1, config.maxContextTokens, config.maxDocChars);
   const context = packed.blocks.length > 0 ? packed.blocks.join('\n\n') : '(no sources were found for this question)';
   const values: Record<string, string> = { context, query, history: formatHistory(history) };
   const prompt = config.promptTemplate.replace(/\{(context|query|history)\}/g, (_, key: string) => values[key]);
@@ -78,10 +79,16 @@ export function packSources(retrieved: readonly Source[], firstIndex: number, bu
   return { sources, blocks, tokens: budget - left };
 }
 
-/** The sources within MIN_RELATIVE_SCORE of the best, in their order; all of them when scores are not positive. */
-export function aboveFloor(retrieved: Source[]): Source[] {
+/**
+ * The sources within MIN_RELATIVE_SCORE of the best, in their order; all of them when scores are not
+ * positive. A file the question names stays whatever its score: a question about "the key in config.ts and
+ * the values in .env" wants both, even when one matches far more of its words.
+ */
+export function aboveFloor(retrieved: Source[], query: string): Source[] {
   const best = Math.max(0, ...retrieved.map((source) => source.score));
-  return best > 0 ? retrieved.filter((source) => source.score >= best * MIN_RELATIVE_SCORE) : retrieved;
+  if (best <= 0) return retrieved;
+  const named = namedFiles(query);
+  return retrieved.filter((source) => source.score >= best * MIN_RELATIVE_SCORE || isNamed(source.path, named));
 }
 
 function formatSource(index: number, source: Source, text: string): string {

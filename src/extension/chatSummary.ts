@@ -47,7 +47,9 @@ export async function summarizeInChat(request: vscode.ChatRequest, stream: vscod
         result.model = event.model;
         break;
       case 'summary_progress':
-        stream.progress(`Summarising ${result.path}: window ${event.window} of ${event.windows} (lines ${event.startLine}–${event.endLine})…`);
+        // Only until the text starts: VS Code's Chat folds text written between progress messages into a
+        // collapsed list of steps, which would hide every part of the summary but the last.
+        if (!writer.text) stream.progress(`Summarising ${result.path}: ${event.windows} windows…`);
         break;
       case 'source':
         sources.set(event.index, event);

@@ -35,6 +35,15 @@ describe('buildPrompt', () => {
     assert.equal(unscored.sources.length, 2);
   });
 
+  it('keeps a file the question names even far under the floor; a file with a similar name is not kept for it', () => {
+    const scored = (path: string, score: number) => ({ ...source(path, `text of ${path}`), score });
+    const retrieved = [scored('billing/.env', 1), scored('billing/src/config.ts', 0.3), scored('src/myconfig.ts', 0.3), scored('billing/README.md', 0.27)];
+    const built = buildPrompt('The stripe key in config.ts, and DATABASE_URL and JWT_SECRET in .env?', retrieved, config);
+    assert.deepEqual(built.sources.map((s) => s.path), ['billing/.env', 'billing/src/config.ts']);
+    const unnamed = buildPrompt('The stripe key, and DATABASE_URL and JWT_SECRET?', retrieved, config);
+    assert.deepEqual(unnamed.sources.map((s) => s.path), ['billing/.env']);
+  });
+
   it('stops adding sources when the token budget is spent', () => {
     const text = 'word '.repeat(400);
     const sources = Array.from({ length: 5 }, (_, i) => source(`f${i}.ts`, text));
