@@ -67,7 +67,13 @@ export class FileWatcher implements vscode.Disposable {
       await this.session.reindex().catch(() => undefined);
       return;
     }
-    const summaries = await this.session.updateFiles(changed, deleted);
-    for (const s of summaries) this.log.debug(`Updated ${s.indexedFiles} file(s), removed ${s.removedFiles} in ${s.ms} ms`);
+    try {
+      const summaries = await this.session.updateFiles(changed, deleted);
+      for (const s of summaries) this.log.debug(`Updated ${s.indexedFiles} file(s), removed ${s.removedFiles} in ${s.ms} ms`);
+    } catch (err) {
+      // The changes must not be lost with the failed update: an incremental sync finds them again.
+      this.log.warn(`File watcher: updating ${changed.length + deleted.length} file(s) failed (${err instanceof Error ? err.message : String(err)}); running an incremental sync instead.`);
+      await this.session.reindex().catch(() => undefined);
+    }
   }
 }
