@@ -49,6 +49,7 @@ suite('Conversations that persist', () => {
     await view.locator('#new-conversation').click();
     await ask(FIRST);
     await view.locator('#new-conversation').click();
+    await view.locator('.turn').first().waitFor({ state: 'detached', timeout: 10_000 }); // the host answers the click
     assert.deepEqual(await questions(view), [], 'a new conversation starts empty');
     await ask(SECOND);
     await view.locator('#conversations-toggle', { hasText: 'Conversations (' }).waitFor(); // saved: the list counts it

@@ -28,13 +28,14 @@ suite('Workspace RAG summaries', () => {
     await page.locator('.monaco-editor .view-lines').first().click({ button: 'right', position: { x: 120, y: 40 } });
     const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Summarize File' }).first();
     if (await item.isVisible({ timeout: 5000 }).catch(() => false)) await item.click();
-    else {
-      await page.keyboard.press('Escape');
-      await runCommand('Workspace RAG: Summarize File');
-    }
     const panel = webview();
     const turn = panel.locator('.turn').last();
-    await turn.locator('.summary-progress').waitFor({ timeout: 30_000 });
+    if (!(await turn.locator('.summary-progress').waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+      // A busy machine's menu can swallow the click (seen once in CI): the palette runs the same command.
+      await page.keyboard.press('Escape');
+      await runCommand('Workspace RAG: Summarize File');
+      await turn.locator('.summary-progress').waitFor({ timeout: 30_000 });
+    }
     assert.match(await turn.locator('.question').innerText(), /Summarize docs\/operations-manual\.md/);
     // Catch it mid-way: the second window is being read and the first part is already shown.
     const label = turn.locator('.summary-progress-label');

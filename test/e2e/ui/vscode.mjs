@@ -106,8 +106,10 @@ export async function openChat() {
  */
 export async function askChat(text, { until = (t) => t.includes('FAKE-LM-DONE'), timeout = 45_000 } = {}) {
   const input = await openChat();
-  const responses = page.locator('.interactive-item-container.interactive-response');
-  const before = await responses.count();
+  // The chat list renders only the rows in view, so after a long conversation counting rows cannot find the
+  // new response: it is the last row, once that row no longer shows the previous response's text.
+  const response = page.locator('.interactive-item-container.interactive-response').last();
+  const previous = (await response.count()) ? (await response.innerText()).replace(/\s+/g, ' ').trim() : undefined;
   await input.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
@@ -117,9 +119,7 @@ export async function askChat(text, { until = (t) => t.includes('FAKE-LM-DONE'),
   if ((await typed()) !== text.replace(/\s+/g, ' ').trim()) throw new Error(`chat input holds ${JSON.stringify(await typed())}, not the question`);
   if (await page.locator('.interactive-input-part .suggest-widget.visible').count()) await page.keyboard.press('Escape');
   await page.keyboard.press('Enter');
-  const response = responses.nth(before);
-  await response.waitFor({ timeout });
-  const renderings = await sample(response, { until, timeout });
+  const renderings = (await sample(response, { until: (t) => t !== previous && until(t), timeout })).filter((t) => t !== previous);
   return { text: renderings[renderings.length - 1] ?? '', renderings, response };
 }
 
