@@ -61,6 +61,9 @@ export class FileWatcher implements vscode.Disposable {
     const [changed, deleted] = [[...this.changed], [...this.deleted]];
     this.changed.clear();
     this.deleted.clear();
+    // A folder that appears with files in it (a new folder saved into, a checkout, an unzip) may be reported
+    // as the folder alone: its files are found by a sync.
+    if (await anyFolder(changed)) this.fullSync = true;
     if (this.fullSync || changed.length + deleted.length > FULL_SYNC_THRESHOLD) {
       this.fullSync = false;
       this.log.info(`File watcher: ${changed.length + deleted.length} changes, running an incremental sync.`);
@@ -76,4 +79,9 @@ export class FileWatcher implements vscode.Disposable {
       await this.session.reindex().catch(() => undefined);
     }
   }
+}
+
+async function anyFolder(paths: readonly string[]): Promise<boolean> {
+  const types = await Promise.all(paths.map((p) => Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.file(p))).then((stat) => stat.type, () => vscode.FileType.Unknown)));
+  return types.some((type) => (type & vscode.FileType.Directory) !== 0);
 }
