@@ -85,7 +85,7 @@ describe('a writer that lost the index lock stops writing', () => {
     assert.ok((await generation(indexDir)) !== undefined, 'the manifest was written');
   });
 
-  it('a live process on this host keeps its lock however long ago it refreshed it; a dead one loses it', async () => {
+  it('a live process on this host keeps its lock though its heartbeat is a minute late; a dead one, or one silent for 10 minutes, loses it', async () => {
     const indexDir = await tempDir();
     const old = new Date(Date.now() - 60_000);
     const holder = (pid: number) => JSON.stringify({ pid, host: os.hostname(), token: 'someone-else' });
@@ -98,6 +98,12 @@ describe('a writer that lost the index lock stops writing', () => {
     const lock = await acquireIndexLock(indexDir, { timeoutMs: 300 });
     await lock.verify();
     await lock.release();
+
+    const abandoned = new Date(Date.now() - 11 * 60_000); // its pid now another live process's, say
+    await fs.writeFile(lockFile(indexDir), holder(process.ppid));
+    await fs.utimes(lockFile(indexDir), abandoned, abandoned);
+    const taken = await acquireIndexLock(indexDir, { timeoutMs: 300 });
+    await taken.release();
   });
 
   it('the heartbeat notices a takeover by itself, and releasing leaves the new holder its lock', async () => {

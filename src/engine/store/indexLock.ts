@@ -8,8 +8,10 @@ import { CancelledError, RagError } from '../errors';
 const LOCK_FILE = 'index.lock';
 /** The holder touches the lock this often, so a holder that died (killed, crashed thread) is noticed. */
 const HEARTBEAT_MS = 2_000;
-/** A lock not touched for this long belongs to nobody. */
+/** A lock not touched for this long belongs to nobody, where the holder's process cannot be checked… */
 const STALE_MS = 10_000;
+/** …and, where it can, after this long even if a process with its pid runs (the pid may have been reused). */
+const ABANDONED_MS = 10 * 60_000;
 const POLL_MS = 200;
 
 interface LockInfo {
@@ -140,8 +142,9 @@ async function readHolder(file: string): Promise<LockInfo | undefined> {
 async function isStale(file: string, holder: LockInfo | undefined): Promise<boolean> {
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat) return true;
-  const unrefreshed = Date.now() - stat.mtimeMs > STALE_MS;
-  if (!holder || holder.host !== os.hostname() || holder.pid === process.pid) return unrefreshed;
+  const unrefreshedFor = Date.now() - stat.mtimeMs;
+  if (!holder || holder.host !== os.hostname() || holder.pid === process.pid) return unrefreshedFor > STALE_MS;
+  if (unrefreshedFor > ABANDONED_MS) return true;
   try {
     process.kill(holder.pid, 0);
     return false;
