@@ -63,7 +63,17 @@ function filesContaining(root: string, needle: string): string[] {
   return fs.readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.join((e as fs.Dirent & { parentPath?: string }).parentPath ?? (e as unknown as { path: string }).path, e.name))
-    .filter((file) => fs.readFileSync(file).includes(needle));
+    .filter((file) => readIfThere(file)?.includes(needle));
+}
+
+/** A file's bytes; undefined for one removed since it was listed (an index save replaces its shard folders). */
+function readIfThere(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 suite('Workspace RAG: hardening in the extension host', () => {
