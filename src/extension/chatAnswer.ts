@@ -28,3 +28,20 @@ export class ChatAnswerWriter {
       : part.numbers.map((n, i) => (part.valid[i] ? this.link(n) : undefined) ?? `\\[${n}\\]`).join(''))).join('');
   }
 }
+
+/** Where a cited source is: enough to open it at its lines. */
+interface SourceLines {
+  path: string;
+  startLine: number;
+  endLine: number;
+}
+
+/** A writer whose `[n]` links run `command` to open source `n` (looked up in `sources` as they arrive) at its lines. */
+export function sourceLinkWriter(sources: ReadonlyMap<number, SourceLines>, command: string): ChatAnswerWriter {
+  return new ChatAnswerWriter((n) => {
+    const source = sources.get(n);
+    if (!source) return undefined;
+    const args = encodeURIComponent(JSON.stringify([source.path, source.startLine, source.endLine]));
+    return `[[${n}]](command:${command}?${args} "${source.path}:${source.startLine}-${source.endLine}")`;
+  });
+}

@@ -5,7 +5,7 @@ import type { Turn } from '../engine/prompt';
 import type { SourceCardData } from '../protocol/events';
 import { actionsFor } from '../protocol/errorCodes';
 import { commandFor } from './actions';
-import { ChatAnswerWriter } from './chatAnswer';
+import { sourceLinkWriter } from './chatAnswer';
 import { summarizeInChat } from './chatSummary';
 import { reindex } from './indexJobs';
 import { resolveWorkspaceFile } from './openSource';
@@ -82,12 +82,7 @@ async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatConte
 
     stream.progress('Searching the workspace…');
     const sources = new Map<number, SourceCardData>();
-    const writer = new ChatAnswerWriter((n) => {
-      const source = sources.get(n);
-      if (!source) return undefined;
-      const args = encodeURIComponent(JSON.stringify([source.path, source.startLine, source.endLine]));
-      return `[[${n}]](command:${OPEN_SOURCE_COMMAND}?${args} "${source.path}:${source.startLine}-${source.endLine}")`;
-    });
+    const writer = sourceLinkWriter(sources, OPEN_SOURCE_COMMAND);
     const history = historyOf(chatContext);
     for await (const event of session.ask(request.prompt, { signal: controller.signal, history, model: new VsCodeChatModel(request.model) })) {
       switch (event.type) {

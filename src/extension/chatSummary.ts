@@ -3,7 +3,7 @@ import type { AnswerSession } from '../engine/session/answerSession';
 import type { SourceEvent } from '../protocol/events';
 import { actionsFor } from '../protocol/errorCodes';
 import { commandFor } from './actions';
-import { ChatAnswerWriter } from './chatAnswer';
+import { sourceLinkWriter } from './chatAnswer';
 import { summaryTarget } from './summaryTarget';
 import { VsCodeChatModel } from './vscodeChatModel';
 
@@ -33,12 +33,7 @@ export async function summarizeInChat(request: vscode.ChatRequest, stream: vscod
   }
   stream.progress(`Reading ${target.label}…`);
   const sources = new Map<number, SourceEvent>();
-  const writer = new ChatAnswerWriter((n) => {
-    const source = sources.get(n);
-    if (!source) return undefined;
-    const args = encodeURIComponent(JSON.stringify([source.path, source.startLine, source.endLine]));
-    return `[[${n}]](command:${openCommand}?${args} "${source.path}:${source.startLine}-${source.endLine}")`;
-  });
+  const writer = sourceLinkWriter(sources, openCommand);
   for await (const event of session.summarize(target.path, { signal, model: new VsCodeChatModel(request.model) })) {
     switch (event.type) {
       case 'summary_start':
