@@ -92,8 +92,9 @@ async function handle(request: vscode.ChatRequest, chatContext: vscode.ChatConte
           await reference(stream, event);
           break;
         case 'context_update':
-          // The model searched again: say so, and add its passages to the references, numbered on.
-          stream.progress(`Searched again for "${event.query}": ${event.sources.length === 0 ? 'nothing new' : `${event.sources.length} more source${event.sources.length === 1 ? '' : 's'}`}`);
+          // The model searched again: add its passages to the references, numbered on. Said as progress only
+          // before the answer starts: a progress part after text makes Chat fold that text into its steps.
+          if (!writer.text) stream.progress(`Searched again for "${event.query}": ${event.sources.length === 0 ? 'nothing new' : `${event.sources.length} more source${event.sources.length === 1 ? '' : 's'}`}`);
           for (const source of event.sources) {
             sources.set(source.index, source);
             result.metadata.sources.push({ index: source.index, path: source.path, startLine: source.startLine, endLine: source.endLine });
