@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { AnswerSession } from '../engine/session/answerSession';
 import { DEFAULT_EXCLUDES, IGNORE_FILES } from '../engine/indexing/ignoreRules';
-import { FULL_SYNC_THRESHOLD, SAVE_DEBOUNCE_MS } from '../engine/session/fileChanges';
+import { ChangeBatcher } from '../engine/session/changeBatcher';
 
 /**
  * Folders never worth watching: the default excludes' folder names (.git, node_modules, build outputs).
@@ -19,49 +19,19 @@ export interface FolderWatcher {
 
 /**
  * Keeps a long-running session's index fresh (the MCP and HTTP servers): created, changed and deleted
- * files go to `session.updateFiles` in debounced batches, where the engine applies the ignore rules to
- * each path as a full scan does; a changed `.gitignore` or `.ragignore` brings a full sync.
+ * files go to a ChangeBatcher (debounced updates, where the engine applies the ignore rules to each path
+ * as a full scan does); a changed `.gitignore` or `.ragignore` brings a full sync.
  * Node 20's recursive `fs.watch` cannot skip folders (it would watch every folder of node_modules) and
  * does not say whether a path was created or deleted, hence chokidar.
  */
 export function watchFolders(session: AnswerSession, roots: string[], options: { indexDirs: string[]; onError: (message: string) => void }): FolderWatcher {
-  const changed = new Set<string>();
-  const deleted = new Set<string>();
-  let fullSync = false;
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
+  const changes = new ChangeBatcher(session, { warn: options.onError });
   const indexDirs = options.indexDirs.map((d) => path.resolve(d));
-
   const ignored = (file: string) => UNWATCHED_DIRS.has(path.basename(file))
     || indexDirs.some((dir) => file === dir || file.startsWith(dir + path.sep));
-
-  const flush = async () => {
-    timer = undefined;
-    if (closed) return;
-    if (session.indexing) return schedule(); // one job at a time: try again after the running one
-    const batch = { changed: [...changed], deleted: [...deleted] };
-    changed.clear();
-    deleted.clear();
-    try {
-      if (fullSync || batch.changed.length + batch.deleted.length > FULL_SYNC_THRESHOLD) {
-        fullSync = false;
-        await session.reindex();
-      } else {
-        await session.updateFiles(batch.changed, batch.deleted);
-      }
-    } catch (err) {
-      options.onError(`Updating the index after file changes failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
-  const schedule = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void flush(), SAVE_DEBOUNCE_MS);
-  };
   const queue = (file: string, gone: boolean) => {
-    if (IGNORE_FILES.includes(path.basename(file))) fullSync = true;
-    (gone ? deleted : changed).add(file);
-    (gone ? changed : deleted).delete(file);
-    schedule();
+    if (IGNORE_FILES.includes(path.basename(file))) changes.fullSync();
+    else changes.queue(file, gone);
   };
 
   const watcher: FSWatcher = watch(roots, { ignored, ignoreInitial: true, followSymlinks: false });
@@ -73,8 +43,7 @@ export function watchFolders(session: AnswerSession, roots: string[], options: {
   return {
     ready,
     async close() {
-      closed = true;
-      clearTimeout(timer);
+      changes.close();
       await watcher.close();
     },
   };
