@@ -33,7 +33,10 @@ const questions = async (view) => (await view.locator('.turn .question').allInne
 const conversationRow = (view, text) => view.locator('#conversation-list .open-conversation', { hasText: text });
 
 async function reloadWindow() {
+  // The command returns before the page goes: wait for the new document, not for the old workbench's parts.
+  const reloaded = page.waitForEvent('load', { timeout: 90_000 });
   await runCommand('Developer: Reload Window');
+  await reloaded;
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 90_000 });
   return openPanel();
 }
