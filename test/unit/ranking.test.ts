@@ -93,6 +93,24 @@ describe('ranking: question words written as identifiers', () => {
   });
 });
 
+describe('ranking: abbreviations developers write', () => {
+  it('finds the code that writes env, config and dir for a question about the environment, configuration and directory', async () => {
+    const files = {
+      'src/paths.ts': "/** The folder named by a variable, else the default. */\nexport function settingsFolder(): string {\n  return process.env.APP_CONFIG_DIR ?? '~/.app';\n}\n",
+      'docs/install.md': '# Install\n\nPrepare your environment: install Node, then run the installer. The configuration is created on first run.\n',
+      'docs/usage.md': '# Usage\n\nRun the app with a file name. Each variable of the template is filled in.\n',
+    };
+    const [first] = await firstFiles(files, ['Which environment variable sets the configuration directory?'], 'lexical');
+    assert.equal(first, 'src/paths.ts');
+  });
+
+  it('looks up the other spellings of a group, phrases included, but not local-variable abbreviations', () => {
+    assert.deepEqual(analyseQuery('How is the request authenticated?').variants.sort(), ['auth', 'req']);
+    assert.ok(analyseQuery('Which regular expression splits the words?').variants.includes('regex'));
+    assert.deepEqual(analyseQuery('How do I copy an object property?').variants, []);
+  });
+});
+
 describe('ranking: reranking signals', () => {
   it('puts a file with several matching chunks above a file with one slightly better chunk', () => {
     const ranked = rerankLexical([

@@ -66,7 +66,7 @@ export function rankShards(shards: readonly Shard[], query: RankingQuery): Ranki
   let lexical: Hit[] = [];
   if (mode !== 'vector') {
     const terms = analyseQuery(query.question);
-    const pool = lexicalTop(shards, [...terms.own, ...terms.compounds], query.stats, query.limit * POOL_FACTOR, allow);
+    const pool = lexicalTop(shards, [...terms.own, ...terms.compounds, ...terms.variants], query.stats, query.limit * POOL_FACTOR, allow);
     const idf = (term: string) => idfOf(query.stats, term);
     lexical = rerankLexical(pool, { terms, asked, idf }, HIT_VIEW, query.limit);
   }
