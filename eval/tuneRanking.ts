@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   const misses = args.includes('--misses');
   const diff = args.includes('--diff');
   const baseRanks = new Map<string, number | null>();
-  const file = args.find((a) => !a.startsWith('--'));
+  // --ranks FILE: the first setting's fused rank per question, to compare two builds of the code.
+  const ranksFile = args.includes('--ranks') ? args[args.indexOf('--ranks') + 1] : undefined;
+  const saved: Record<string, number | null> = {};
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--ranks');
   const settings: Setting[] = file ? JSON.parse(await fs.readFile(file, 'utf8')) : [{ name: 'current' }];
   ensureCorpus(await pinnedVersions());
   const modes: RankingMode[] = ['fused', 'lexical'];
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
             if (rank === 1) hit1++;
             if (rank !== null && rank <= 5) hit5++;
             if (rank !== null) rr += 1 / rank;
+            if (s === 0 && mode === 'fused') saved[`${set.package} #${i + 1}`] = rank;
             if (diff && mode === 'fused') {
               const key = `${set.package} #${i + 1}`;
               if (s === 0) baseRanks.set(key, rank);
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     }
   }
   Object.assign(RERANK, DEFAULTS);
+  if (ranksFile) await fs.writeFile(ranksFile, JSON.stringify(saved, null, 1));
   const packages = Object.keys(Object.values(table)[0] ?? {});
   console.log(['setting', ...packages, 'all fused', 'all lexical', 'fused MRR sum'].join('\t'));
   for (const [name, byPackage] of Object.entries(table)) {

@@ -17,17 +17,17 @@ export interface QueryTerms {
 
 /**
  * Words developers write both in full and abbreviated, in names and in prose alike (`config` and
- * "configuration", `req` and "request", `i18n` and "locale"); any one of a group finds the others.
+ * "configuration", `env` and "environment", `i18n` and "locale"); any one of a group finds the others.
  * General vocabulary only, never one package's. Abbreviations that are mostly local variable names
- * (`obj`, `str`, `val`, `fn`, `ctx`, `opts`) are left out: every line of code has them, so they find
- * nothing in particular (measured: BENCHMARKS.md, "Retrieval quality").
+ * (`err`, `req`, `res`, `msg`, `ws`, `obj`, `str`, `fn`, `ctx`, `opts`) are left out: code has them on
+ * every other line, so they find nothing in particular (measured: BENCHMARKS.md, "Retrieval quality").
  */
 const VOCABULARY = [
   'config configuration configure', 'auth authentication authenticate', 'init initialize initialise initialization',
-  'env environment', 'err error', 'req request', 'res response', 'msg message', 'dir directory',
-  'impl implementation', 'repo repository', 'i18n locale translation internationalization', 'db database',
-  'max maximum', 'min minimum', 'async asynchronous', 'sync synchronous', 'perf performance', 'dep dependency',
-  'regex regexp regular_expression', 'cli command_line', 'ws websocket',
+  'env environment', 'dir directory', 'impl implementation', 'repo repository',
+  'i18n locale translation internationalization', 'db database', 'max maximum', 'min minimum',
+  'async asynchronous', 'sync synchronous', 'perf performance', 'dep dependency',
+  'regex regexp regular_expression', 'cli command_line',
 ];
 let equivalents: Map<string, string[]> | undefined;
 
