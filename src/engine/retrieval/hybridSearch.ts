@@ -5,9 +5,9 @@ import type { Shard } from '../store/shard';
 import type { ChunkMeta } from '../store/vectraShard';
 import type { PoolView } from './rerank';
 import { scoreBm25, type CollectionStats } from './bm25';
+import { asksHowItWorks } from './howItWorks';
 import { analyseQuery } from './queryTerms';
 import { rerankLexical, rerankVector } from './rerank';
-import { asksHowItWorks } from './howItWorks';
 import { askedKinds } from './supportingFiles';
 
 /** Candidates taken from each ranking before fusing: deep enough that a chunk ranked well by one side is seen. */
