@@ -136,6 +136,7 @@ describe('ranking: how something works inside', () => {
     assert.ok(asksHowItWorks('Where is the default English message written?'));
     assert.ok(!asksHowItWorks('How do I close a WebSocket connection?'));
     assert.ok(!asksHowItWorks('What is the default English message?'));
+    assert.ok(!asksHowItWorks('How does routing work?'));
   });
 });
 
