@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
+import { asksHowItWorks } from '../../src/engine/retrieval/howItWorks';
 import { analyseQuery } from '../../src/engine/retrieval/queryTerms';
 import { rerankLexical, type PoolView } from '../../src/engine/retrieval/rerank';
 import { askedKinds, supportingKind } from '../../src/engine/retrieval/supportingFiles';
@@ -29,7 +30,7 @@ function chunk(path: string, score: number, terms: string[], context = ''): Pool
 
 const VIEW: PoolView<PoolChunk> = { path: (c) => c.path, context: (c) => c.context, has: (c, term) => c.terms.includes(term) };
 
-const query = (question: string) => ({ terms: analyseQuery(question), asked: askedKinds(question), idf: () => 1 });
+const query = (question: string) => ({ terms: analyseQuery(question), asked: askedKinds(question), howItWorks: asksHowItWorks(question), idf: () => 1 });
 
 describe('ranking: supporting files', () => {
   const files = {
@@ -90,6 +91,52 @@ describe('ranking: question words written as identifiers', () => {
     const { compounds } = analyseQuery('How do I log in with a type provider over HTTP/2?');
     assert.ok(compounds.includes('login') && compounds.includes('typeprovider') && compounds.includes('http2'), compounds.join());
     assert.ok(!compounds.includes('howdo') && !compounds.includes('doi'));
+  });
+});
+
+describe('ranking: abbreviations developers write', () => {
+  it('finds the code that writes env, config and dir for a question about the environment, configuration and directory', async () => {
+    const files = {
+      'src/paths.ts': "/** The folder named by a variable, else the default. */\nexport function settingsFolder(): string {\n  return process.env.APP_CONFIG_DIR ?? '~/.app';\n}\n",
+      'docs/install.md': '# Install\n\nPrepare your environment: install Node, then run the installer. The configuration is created on first run.\n',
+      'docs/usage.md': '# Usage\n\nRun the app with a file name. Each variable of the template is filled in.\n',
+    };
+    const [first] = await firstFiles(files, ['Which environment variable sets the configuration directory?'], 'lexical');
+    assert.equal(first, 'src/paths.ts');
+  });
+
+  it('looks up the other spellings of a group, phrases included, but not local-variable abbreviations', () => {
+    assert.deepEqual(analyseQuery('Which directory holds the configuration?').variants.sort(), ['config', 'dir']);
+    assert.ok(analyseQuery('Which regular expression splits the words?').variants.includes('regex'));
+    assert.deepEqual(analyseQuery('How do I read the request error message of an object property?').variants, []);
+  });
+});
+
+describe('ranking: how something works inside', () => {
+  const files = {
+    'docs/retries.md': '# Retries\n\nSet `maxRetries` to change the number of retries. The retry delay is computed from the retry-after header when the server sends one, and grows after each retry.\n',
+    'src/retry.ts': [
+      '/** Milliseconds to wait before the next retry: the retry-after header, else a delay that doubles. */',
+      'export function computeRetryDelay(retryAfter: string | null, attempt: number): number {',
+      '  const seconds = Number(retryAfter);',
+      '  if (retryAfter && !Number.isNaN(seconds)) return seconds * 1000;',
+      '  return Math.min(8000, 500 * 2 ** attempt);',
+      '}',
+    ].join('\n'),
+  };
+
+  it('puts the code that computes something above the docs that mention it when the question asks how it is computed', async () => {
+    const [inside, todo] = await firstFiles(files, ['How is the retry delay computed?', 'How do I change the number of retries?']);
+    assert.equal(inside, 'src/retry.ts');
+    assert.equal(todo, 'docs/retries.md');
+  });
+
+  it('tells questions about how something works inside from questions about what to do', () => {
+    assert.ok(asksHowItWorks('How are dead WebSocket connections noticed and closed?'));
+    assert.ok(asksHowItWorks('Where is the default English message written?'));
+    assert.ok(!asksHowItWorks('How do I close a WebSocket connection?'));
+    assert.ok(!asksHowItWorks('What is the default English message?'));
+    assert.ok(!asksHowItWorks('How does routing work?'));
   });
 });
 

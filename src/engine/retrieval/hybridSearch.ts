@@ -5,6 +5,7 @@ import type { Shard } from '../store/shard';
 import type { ChunkMeta } from '../store/vectraShard';
 import type { PoolView } from './rerank';
 import { scoreBm25, type CollectionStats } from './bm25';
+import { asksHowItWorks } from './howItWorks';
 import { analyseQuery } from './queryTerms';
 import { rerankLexical, rerankVector } from './rerank';
 import { askedKinds } from './supportingFiles';
@@ -63,14 +64,15 @@ export function rankShards(shards: readonly Shard[], query: RankingQuery): Ranki
   const allow = compileFilter(query.filter, query.pathPrefix ?? '');
   const mode = query.mode ?? 'fused';
   const asked = askedKinds(query.question);
+  const howItWorks = asksHowItWorks(query.question);
   let lexical: Hit[] = [];
   if (mode !== 'vector') {
     const terms = analyseQuery(query.question);
-    const pool = lexicalTop(shards, [...terms.own, ...terms.compounds], query.stats, query.limit * POOL_FACTOR, allow);
+    const pool = lexicalTop(shards, [...terms.own, ...terms.compounds, ...terms.variants], query.stats, query.limit * POOL_FACTOR, allow);
     const idf = (term: string) => idfOf(query.stats, term);
-    lexical = rerankLexical(pool, { terms, asked, idf }, HIT_VIEW, query.limit);
+    lexical = rerankLexical(pool, { terms, asked, howItWorks, idf }, HIT_VIEW, query.limit);
   }
-  const vector = mode === 'lexical' || !query.vector ? [] : rerankVector(vectorTop(shards, query.vector, query.limit, allow), asked, (hit) => hit.record.path);
+  const vector = mode === 'lexical' || !query.vector ? [] : rerankVector(vectorTop(shards, query.vector, query.limit, allow), { asked, howItWorks }, (hit) => hit.record.path);
   return { lexical, vector };
 }
 

@@ -11,6 +11,37 @@ export interface QueryTerms {
   own: string[];
   /** Adjacent words joined, as the index writes an identifier made of them. */
   compounds: string[];
+  /** Other spellings developers use for the question's words (`config` for "configuration"). */
+  variants: string[];
+}
+
+/**
+ * Words developers write both in full and abbreviated, in names and in prose alike (`config` and
+ * "configuration", `env` and "environment", `i18n` and "locale"); any one of a group finds the others.
+ * General vocabulary only, never one package's. Abbreviations that are mostly local variable names
+ * (`err`, `req`, `res`, `msg`, `ws`, `obj`, `str`, `fn`, `ctx`, `opts`) are left out: code has them on
+ * every other line, so they find nothing in particular (measured: BENCHMARKS.md, "Retrieval quality").
+ */
+const VOCABULARY = [
+  'config configuration configure', 'auth authentication authenticate', 'init initialize initialise initialization',
+  'env environment', 'dir directory', 'impl implementation', 'repo repository',
+  'i18n locale translation internationalization', 'db database', 'max maximum', 'min minimum',
+  'async asynchronous', 'sync synchronous', 'perf performance', 'dep dependency',
+  'regex regexp regular_expression', 'cli command_line',
+];
+let equivalents: Map<string, string[]> | undefined;
+
+/** Term → the other terms of its group; built on first use (stemming at load would slow every import). */
+function equivalentsOf(term: string): readonly string[] {
+  if (!equivalents) {
+    equivalents = new Map();
+    for (const line of VOCABULARY) {
+      // A two-word phrase is matched as the question's joined pair (`regularexpression`), as compounds are.
+      const group = [...new Set(line.split(' ').map((word) => (word.includes('_') ? word.replace('_', '') : terms(word)[0])))];
+      for (const t of group) equivalents.set(t, group.filter((other) => other !== t));
+    }
+  }
+  return equivalents.get(term) ?? [];
 }
 
 /** Words as `terms` sees them, with where they are. */
@@ -34,11 +65,14 @@ export function analyseQuery(question: string): QueryTerms {
     if (joined && !known.has(joined)) compounds.add(joined);
     previous = { word, end: match.index + word.length, meaningful };
   }
-  return { own, compounds: [...compounds] };
+  // Looked up like the question's own words: a variant found nowhere costs nothing, and weighing
+  // them down measured no better (BENCHMARKS.md).
+  const variants = new Set([...own, ...compounds].flatMap(equivalentsOf).filter((t) => !known.has(t) && !compounds.has(t)));
+  return { own, compounds: [...compounds], variants: [...variants] };
 }
 
-/** Every term to look up for a question: its own, then the joined forms. */
+/** Every term to look up for a question: its own, then the joined forms and other spellings. */
 export function queryTerms(question: string): string[] {
-  const { own, compounds } = analyseQuery(question);
-  return [...own, ...compounds];
+  const { own, compounds, variants } = analyseQuery(question);
+  return [...own, ...compounds, ...variants];
 }

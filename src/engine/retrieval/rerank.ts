@@ -1,4 +1,5 @@
 import { terms } from '../text/terms';
+import { isProse } from './howItWorks';
 import type { QueryTerms } from './queryTerms';
 import { isUnaskedSupporting, type SupportingKind } from './supportingFiles';
 
@@ -13,7 +14,8 @@ import { isUnaskedSupporting, type SupportingKind } from './supportingFiles';
  * - file coverage: a file whose matching chunks have all of the question's terms between them beats one
  *   that repeats a few (terms weighed by rarity, so missing "how" costs nothing, missing "redact" much);
  * - supporting files (tests, examples, changelogs, generated and declaration files) count less unless
- *   the question asks for them.
+ *   the question asks for them;
+ * - docs count less when the question asks how something works inside (howItWorks.ts).
  */
 export const RERANK = {
   /** Extra weight when every term of the question is in the path or heading. */
@@ -26,12 +28,16 @@ export const RERANK = {
   fileCoverageFloor: 0.5,
   /** Weight of a supporting file the question does not ask for. */
   supportingWeight: 0.3,
+  /** Weight of docs and other prose when the question asks how something works inside. */
+  howItWorksDocsWeight: 0.7,
 };
 
 /** What reranking needs to know of the question. */
 export interface RerankQuery {
   terms: QueryTerms;
   asked: ReadonlySet<SupportingKind>;
+  /** The question asks how something works inside: the code that does it answers, more than docs. */
+  howItWorks: boolean;
   /** Rarity of a term in the whole collection (BM25's idf); 0 for a term in no chunk. */
   idf(term: string): number;
 }
@@ -78,8 +84,7 @@ export function rerankLexical<T extends { score: number }>(pool: readonly T[], q
       if ((file.covered & (1 << t)) === 0 && view.has(item, own[t])) file.covered |= 1 << t;
     }
     const field = 1 + RERANK.fieldBoost * (inFields / total);
-    const supporting = isUnaskedSupporting(path, query.asked) ? RERANK.supportingWeight : 1;
-    const score = item.score * field * supporting;
+    const score = item.score * field * fileWeight(path, query.asked, query.howItWorks);
     scores[i] = score;
     paths.push(path);
     file.best = Math.max(file.best, score);
@@ -114,9 +119,18 @@ function termsOf(field: string): Set<string> {
   return set;
 }
 
-/** Vector candidates get the supporting-file weight too, so both rankings agree on what comes last. */
-export function rerankVector<T extends { score: number }>(hits: readonly T[], asked: ReadonlySet<SupportingKind>, pathOf: (hit: T) => string): T[] {
+/** What a file's chunks count for this question: less for a supporting file or docs it does not ask for. */
+function fileWeight(path: string, asked: ReadonlySet<SupportingKind>, howItWorks: boolean): number {
+  const supporting = isUnaskedSupporting(path, asked) ? RERANK.supportingWeight : 1;
+  return howItWorks && isProse(path) ? supporting * RERANK.howItWorksDocsWeight : supporting;
+}
+
+/** Vector candidates get the same file weights, so both rankings agree on what comes last. */
+export function rerankVector<T extends { score: number }>(hits: readonly T[], query: Pick<RerankQuery, 'asked' | 'howItWorks'>, pathOf: (hit: T) => string): T[] {
   return hits
-    .map((hit) => (isUnaskedSupporting(pathOf(hit), asked) ? { ...hit, score: hit.score * RERANK.supportingWeight } : hit))
+    .map((hit) => {
+      const weight = fileWeight(pathOf(hit), query.asked, query.howItWorks);
+      return weight === 1 ? hit : { ...hit, score: hit.score * weight };
+    })
     .sort((a, b) => b.score - a.score);
 }
