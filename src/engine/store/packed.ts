@@ -158,11 +158,14 @@ export class PackedVectors {
    */
   private quantize(i: number, vector: Float32Array): void {
     let max = 0;
-    for (let d = 0; d < this.dimensions; d++) max = Math.max(max, Math.abs(vector[d]));
-    const scale = max / 127;
-    this.scales[i] = scale;
-    if (scale === 0) return;
-    for (let d = 0; d < this.dimensions; d++) this.codes[d * this.length + i] = Math.round(vector[d] / scale);
+    for (let d = 0; d < this.dimensions; d++) {
+      const size = Math.abs(vector[d]);
+      if (size > max) max = size;
+    }
+    this.scales[i] = max / 127;
+    if (max === 0) return;
+    const inverse = 127 / max;
+    for (let d = 0; d < this.dimensions; d++) this.codes[d * this.length + i] = Math.round(vector[d] * inverse);
   }
 }
 
