@@ -9,6 +9,7 @@ import { runFreshnessBench } from './freshnessBench';
 import { runIndexingBench } from './indexingBench';
 import { runProgressiveBench } from './progressiveBench';
 import { runProviderBench } from './providerBench';
+import { runRetrievalBench } from './retrievalBench';
 import { runScaleBench } from './scaleBench';
 import { runSummaryBench } from './summaryBench';
 import { runSurfacesBench } from './surfacesBench';
@@ -19,6 +20,7 @@ type Runner = () => Promise<BenchSection>;
 const SECTIONS: Runner[] = [
   () => runIndexingBench(),
   () => runScaleBench(),
+  () => runRetrievalBench(),
   () => runFreshnessBench(),
   () => runProviderBench(),
   () => runProgressiveBench(),

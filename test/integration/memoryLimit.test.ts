@@ -26,10 +26,10 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 let ollamaHost = '';
 
-/** 180 modules of 400 distinct lines: about 14,400 chunks, 23 MB of packed text and vectors. */
+/** 320 modules of 400 distinct lines: about 25,600 chunks, 22 MB of packed text, vectors (one byte per dimension) and postings. */
 function generatedModules(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (let f = 0; f < 180; f++) {
+  for (let f = 0; f < 320; f++) {
     const lines: string[] = [];
     for (let l = 0; l < 400; l++) lines.push(`export const value${f}_${l} = compute${l % 97}(input${f}, "record ${f}-${l} of the generated module number ${f}");`);
     files[`src/m${f}.ts`] = `${lines.join('\n')}\n`;
@@ -54,7 +54,7 @@ describe('--memory-limit covers everything the index holds', () => {
   it('an index whose texts and vectors alone exceed the limit: search stops with a message that says what to do, and a higher limit answers', async () => {
     const limited = await run(['search', 'record 42-17 of the generated module', '--workspace', root, '--index-dir', indexDir, '--memory-limit', '32', '--json']);
     assert.equal(limited.code, 1, limited.stderr);
-    assert.match(limited.stderr, /The index needs more than its 32 MB memory limit: \d+ MB in use, of which (\d+) MB of text, vectors and search terms for 14,\d{3} chunks/);
+    assert.match(limited.stderr, /The index needs more than its 32 MB memory limit: \d+ MB in use, of which (\d+) MB of text, vectors and search terms for 25,\d{3} chunks/);
     assert.ok(Number(/of which (\d+) MB/.exec(limited.stderr)![1]) >= 20, 'the arrays outside the heap are counted');
     assert.match(limited.stderr, /Raise the limit \(for example --memory-limit \d+ on the command line/);
 
@@ -73,7 +73,7 @@ describe('--memory-limit covers everything the index holds', () => {
     const roomy = await run(['index', '--workspace', root, '--index-dir', fresh, '--memory-limit', '256', '--json']);
     assert.equal(roomy.code, 0, roomy.stderr);
     assert.doesNotMatch(roomy.stderr, /damaged|repaired/);
-    assert.equal(JSON.parse(roomy.stdout).files, 180);
+    assert.equal(JSON.parse(roomy.stdout).files, 320);
   });
 
   it('rejects a limit too small to start', async () => {

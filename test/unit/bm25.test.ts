@@ -10,7 +10,9 @@ const docs = [
 ];
 
 function scores(postings: Postings, query: string[]): [number, number][] {
-  return [...scoreBm25(postings, query, collectionStats([postings]))].sort((a, b) => a[0] - b[0]);
+  const found: [number, number][] = [];
+  scoreBm25(postings, query, collectionStats([postings]), { threshold: -Infinity, offer: (doc, score) => found.push([doc, score]) });
+  return found.sort((a, b) => a[0] - b[0]);
 }
 
 describe('BM25 postings', () => {
@@ -54,8 +56,6 @@ describe('postings terms are found by binary search over the sorted list', () =>
     const reloaded = Postings.fromBinary(Buffer.concat([Buffer.from([1]), Postings.fromDocuments(documents).toBinary()]).subarray(1));
     for (const [term, df] of expected) assert.equal(reloaded.documentFrequency(term), df, term);
     for (const absent of ['', 'w', 'w3002', 'café', 'caf', 'zz', '__proto', 'constructor', '99999']) assert.equal(reloaded.documentFrequency(absent), 0, absent);
-    const seen: number[] = [];
-    reloaded.forEachPosting('__proto__', (doc) => seen.push(doc));
-    assert.equal(seen.length, expected.get('__proto__'));
+    assert.equal(reloaded.postingsOf('__proto__').length / 2, expected.get('__proto__'));
   });
 });

@@ -81,11 +81,10 @@ export class Postings {
     return id < 0 ? 0 : (this.offsets[id + 1] - this.offsets[id]) / 2;
   }
 
-  /** Calls `visit(doc, tf)` for each document containing `term`. */
-  forEachPosting(term: string, visit: (doc: number, tf: number) => void): void {
+  /** The postings of `term`: pairs `doc, tf` in document order (a view, empty for an unknown term). */
+  postingsOf(term: string): PostingArray {
     const id = this.terms.find(term);
-    if (id < 0) return;
-    for (let i = this.offsets[id]; i < this.offsets[id + 1]; i += 2) visit(this.data[i], this.data[i + 1]);
+    return id < 0 ? this.data.subarray(0, 0) : this.data.subarray(this.offsets[id], this.offsets[id + 1]);
   }
 
   /**
@@ -251,32 +250,41 @@ export function collectionStats(groups: readonly Postings[]): CollectionStats {
   };
 }
 
+/** Where scored documents go: only those scoring above `threshold` (which may rise as it fills) are offered. */
+export interface ScoreSink {
+  threshold: number;
+  offer(doc: number, score: number): void;
+}
+
 /**
- * BM25 scores of one group's documents for the query terms; only documents with a positive score are
- * returned. Repeated query terms count once.
+ * Offers `sink` the BM25 score of each of one group's documents that has a query term, in the order the
+ * terms' postings first reach them. Repeated query terms count once.
  */
-export function scoreBm25(group: Postings, queryTerms: readonly string[], stats: CollectionStats): Map<number, number> {
-  const scores = new Map<number, number>();
-  if (stats.documents === 0 || group.size === 0) return scores;
-  // Summed in a typed array, then one map entry per matched document: a map read and write per
-  // posting cost most of a query's lexical time on common terms.
+export function scoreBm25(group: Postings, queryTerms: readonly string[], stats: CollectionStats, sink: ScoreSink): void {
+  if (stats.documents === 0 || group.size === 0) return;
+  // Summed in a typed array and offered from it: a map read and write per posting, or a map of the
+  // results, cost most of a query's lexical time on common terms.
   const sums = scratch(group.size);
   const touched: number[] = [];
+  const lengths = group.lengths;
   for (const term of new Set(queryTerms)) {
     const df = stats.documentFrequency(term);
     if (df === 0) continue;
     const idf = Math.log(1 + (stats.documents - df + 0.5) / (df + 0.5));
-    group.forEachPosting(term, (doc, tf) => {
-      const norm = K1 * (1 - B + (B * group.lengths[doc]) / stats.averageLength);
+    const pairs = group.postingsOf(term);
+    for (let i = 0; i < pairs.length; i += 2) {
+      const doc = pairs[i];
+      const tf = pairs[i + 1];
+      const norm = K1 * (1 - B + (B * lengths[doc]) / stats.averageLength);
       if (sums[doc] === 0) touched.push(doc);
       sums[doc] += (idf * tf * (K1 + 1)) / (tf + norm);
-    });
+    }
   }
   for (const doc of touched) {
-    scores.set(doc, sums[doc]);
+    const score = sums[doc];
     sums[doc] = 0; // the scratch array is shared: leave it zeroed
+    if (score > sink.threshold) sink.offer(doc, score);
   }
-  return scores;
 }
 
 let shared = new Float64Array(0);

@@ -106,7 +106,7 @@ function lexicalTop(shards: readonly Shard[], queryTerms: readonly string[], sta
   const top = new TopList(limit, allow);
   for (const shard of shards) {
     top.shard = shard;
-    for (const [doc, score] of scoreBm25(shard.postings, queryTerms, stats)) top.offer(doc, score);
+    scoreBm25(shard.postings, queryTerms, stats, top);
   }
   return top.sorted();
 }

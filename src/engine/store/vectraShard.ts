@@ -82,7 +82,8 @@ export async function readVectraShard(dir: string): Promise<ReadShard | undefine
 
 /**
  * Saves a shard as a Vectra index file through Vectra's own protobuf codec and our atomic storage, so
- * any Vectra `LocalIndex` can open it. Vectors are unit length, so `norm` is 1.
+ * any Vectra `LocalIndex` can open it. Vectors are unit length (to within their one-byte
+ * quantization in memory), so `norm` is 1.
  */
 export async function writeVectraShard(dir: string, shard: StoredShard): Promise<void> {
   const items: IndexItem<ChunkMetadata>[] = shard.records.map(({ id, ...meta }, i) => ({
