@@ -65,6 +65,7 @@ async function loadOnce(options: LoadOptions, warn: (message: string) => void): 
 export async function reloadShard(stored: StoredIndex, position: number, warn: (message: string) => void): Promise<void> {
   const dimensions = stored.dimensions ?? 0;
   const dir = savedShardDirs(stored.indexDir, stored.manifest)[position];
+  stored.shards[position].close();
   if (!dir) {
     stored.shards[position] = Shard.empty(dimensions);
     return;

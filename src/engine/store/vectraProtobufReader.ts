@@ -8,6 +8,8 @@
 export interface DecodedItem {
   id: string;
   metadata: Record<string, string | number | boolean>;
+  /** The item's bytes in the file (its body, without the tag and length before it). */
+  body: [number, number];
   /** String values of the keys asked for as raw UTF-8 byte ranges of the file, not decoded. */
   spans: Record<string, [number, number]>;
 }
@@ -90,7 +92,7 @@ export function readVectraProtobuf(bytes: Uint8Array, spanKeys: ReadonlySet<stri
     const [start, end] = top.span();
     const item = new Reader(bytes, start, end);
     let vector: [number, number] = [start, start];
-    const decoded: DecodedItem = { id: '', metadata: {}, spans: {} };
+    const decoded: DecodedItem = { id: '', metadata: {}, body: [start, end], spans: {} };
     while (!item.done) {
       const field = item.varint();
       const number = field >>> 3;
