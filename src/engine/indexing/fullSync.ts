@@ -43,14 +43,17 @@ export function planSync(stored: StoredIndex, scanned: readonly ScannedFile[], s
       if (!shard.files.has(p) && !present.has(p)) remove.push(p);
     }
   }
-  const read: ScannedFile[] = [];
+  const read: { file: ScannedFile; shard: number }[] = [];
   for (const file of scanned) {
     const shard = stored.shardOf(file.path);
     const known = shard.files.get(file.path) ?? shard.skipped.get(file.path);
-    if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs) read.push(file);
+    if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs) read.push({ file, shard: stored.shardIndexOf(file.path) });
     else if (!shard.files.has(file.path)) skipped[shard.skipped.get(file.path)!.reason]++;
   }
-  return { remove, removedFiles, read };
+  // Shard by shard (in scan order within one): a save rewrites each shard it changes whole, so a batch
+  // that spans a few shards instead of all of them keeps a first index's saves in proportion to its size.
+  read.sort((a, b) => a.shard - b.shard);
+  return { remove, removedFiles, read: read.map((r) => r.file) };
 }
 
 /** Brings the whole index up to date with the folder. A cancelled sync saves what it finished. */

@@ -49,6 +49,10 @@ export class StoredIndex {
   }
 
   shardOf(relPath: string): Shard {
-    return this.shards[fnv1a(relPath) % this.shards.length];
+    return this.shards[this.shardIndexOf(relPath)];
+  }
+
+  shardIndexOf(relPath: string): number {
+    return fnv1a(relPath) % this.shards.length;
   }
 }
