@@ -68,11 +68,13 @@ class Reader {
   }
 }
 
-const utf8 = new TextDecoder('utf-8');
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+// Buffer's own UTF-8 slice, called on any Uint8Array: a TextDecoder call and a subarray per short
+// string were a third of an open's time at 52,000 chunks.
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice(this: Uint8Array, start: number, end: number): string }).utf8Slice;
 
 function text(bytes: Uint8Array, [start, end]: [number, number]): string {
-  return utf8.decode(bytes.subarray(start, end));
+  return utf8Slice.call(bytes, start, end);
 }
 
 /**
