@@ -47,7 +47,7 @@ export function planSync(stored: StoredIndex, scanned: readonly ScannedFile[], s
       remove.push(p);
     }
     // Chunks without a catalog entry, left by an interrupted run: drop them if their file is gone (a present file is re-read).
-    for (const p of new Set(shard.records.map((r) => r.path))) {
+    for (const p of shard.records.paths()) {
       if (!shard.files.has(p) && !present.has(p)) remove.push(p);
     }
   }

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Postings } from '../retrieval/bm25';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
+import { ChunkRecords } from './chunkRecords';
 import { PackedVectors } from './packed';
 import { ShardTexts } from './shardTexts';
 import { VECTRA_INDEX_FILE, readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type ReadShard } from './vectraShard';
@@ -60,7 +61,7 @@ export class Shard {
     /** The folder the shard was last loaded from or saved to; undefined while it has never been saved. */
     public dir: string | undefined,
     readonly dimensions: number,
-    public records: ChunkMeta[],
+    public records: ChunkRecords,
     public texts: ShardTexts,
     public vectors: PackedVectors,
     public postings: Postings,
@@ -69,7 +70,7 @@ export class Shard {
   ) {}
 
   static empty(dimensions: number): Shard {
-    return new Shard(undefined, dimensions, [], ShardTexts.empty(), PackedVectors.empty(dimensions), Postings.fromDocuments([]), new Map(), new Map());
+    return new Shard(undefined, dimensions, ChunkRecords.empty(), ShardTexts.empty(), PackedVectors.empty(dimensions), Postings.fromDocuments([]), new Map(), new Map());
   }
 
   /**
@@ -100,14 +101,15 @@ export class Shard {
     if (!stored || dropped) return { shard: Shard.empty(dimensions), problem: dropped && `${dropped}; its chunks were dropped` };
     // An emptied shard's file has no vectors to tell their size: the index's dimension holds.
     const { records } = stored;
+    const ids = (i: number) => records[i].id;
     const texts = ShardTexts.open(path.join(dir, VECTRA_INDEX_FILE), stored.spans);
     const vectors = records.length > 0 ? PackedVectors.fromFloats(stored.floats, dimensions) : PackedVectors.empty(dimensions);
-    const catalogOk = file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records);
+    const catalogOk = file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records.length, ids);
     const { postings: saved, problem: postingsProblem } = await readPostings(dir, records.length);
     // Whatever is damaged, the catalog is emptied too: the shard's files are then read again and saved whole.
     const catalog = catalogOk && file && !postingsProblem ? { files: new Map(Object.entries(file.files)), skipped: new Map(Object.entries(file.skipped)) } : { files: new Map(), skipped: new Map() };
     const postings = saved ?? Postings.fromDocuments(records.map((record, i) => termsOf({ ...record, text: textIn(stored, i) })));
-    const shard = new Shard(dir, dimensions, records, texts, vectors, postings, catalog.files, catalog.skipped);
+    const shard = new Shard(dir, dimensions, ChunkRecords.from(records), texts, vectors, postings, catalog.files, catalog.skipped);
     if (catalogOk && !postingsProblem) return { shard };
     const why = catalogOk ? postingsProblem!
       : tornFile ? `its ${SHARD_FILE} is torn` : file === undefined ? `its ${SHARD_FILE} is missing`
@@ -138,13 +140,14 @@ export class Shard {
     const changedPaths = new Set(changes.filter((c) => !c.touchOnly).map((c) => c.path));
     const added = changes.flatMap((c) => c.chunks);
     const keep = new Int32Array(this.records.length).fill(-1);
-    const records: ChunkMeta[] = [];
-    this.records.forEach((record, old) => {
-      if (changedPaths.has(record.path)) return;
-      keep[old] = records.length;
-      records.push(record);
-    });
-    for (const { record: { text: _text, ...meta } } of added) records.push(meta);
+    const metas: ChunkMeta[] = [];
+    for (let old = 0; old < this.records.length; old++) {
+      if (changedPaths.has(this.records.path(old))) continue;
+      keep[old] = metas.length;
+      metas.push(this.records.get(old));
+    }
+    for (const { record: { text: _text, ...meta } } of added) metas.push(meta);
+    const records = ChunkRecords.from(metas);
     const vectors = this.vectors.remap(keep, added.map((a) => a.vector));
     const postings = this.postings.remap(keep, added.map((a) => a.terms));
     const files = new Map(this.files);
@@ -155,7 +158,7 @@ export class Shard {
       if (change.entry) files.set(change.path, change.entry);
       if (change.skipped) skipped.set(change.path, change.skipped);
     }
-    const file: ShardFile = { version: SHARD_FILE_VERSION, idsHash: idsHash(records), files: Object.fromEntries(files), skipped: Object.fromEntries(skipped) };
+    const file: ShardFile = { version: SHARD_FILE_VERSION, idsHash: idsHash(records.length, (i) => records.id(i)), files: Object.fromEntries(files), skipped: Object.fromEntries(skipped) };
     await fs.rm(dir, { recursive: true, force: true }); // a failed run's leftover of the same name
     // The kept chunks are copied from the saved file as they are: read once, dropped after the write.
     const saved = this.dir && this.size > 0 ? await fs.readFile(path.join(this.dir, VECTRA_INDEX_FILE)) : new Uint8Array(0);
@@ -196,8 +199,8 @@ function textIn(stored: ReadShard, i: number): string {
   return Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset + start, stored.spans.textLength(i)).toString('utf8');
 }
 
-function idsHash(records: readonly ChunkMeta[]): string {
+function idsHash(count: number, id: (i: number) => string): string {
   const hash = createHash('sha1');
-  for (const record of records) hash.update(record.id).update('\n');
+  for (let i = 0; i < count; i++) hash.update(id(i)).update('\n');
   return hash.digest('hex');
 }

@@ -52,20 +52,12 @@ export async function readVectraShard(dir: string): Promise<ReadShard | undefine
     throw err;
   }
   const decoded = readVectraProtobuf(bytes, TEXT_KEY);
-  // A file's chunks share their path, language and often their heading: one string each, not one per chunk.
-  const interned = new Map<string, string>();
-  const intern = (value: string) => {
-    const known = interned.get(value);
-    if (known !== undefined) return known;
-    interned.set(value, value);
-    return value;
-  };
   const records = decoded.items.map(({ id, metadata, spans }): ChunkMeta => {
     const m = metadata as Partial<ChunkMetadata>;
     if (typeof m.path !== 'string' || typeof m.startLine !== 'number' || typeof m.endLine !== 'number' || !spans.text) {
       throw new Error(`item ${id} lacks chunk metadata`);
     }
-    return { id, path: intern(m.path), startLine: m.startLine, endLine: m.endLine, language: intern(String(m.language ?? '')), hash: String(m.hash ?? ''), context: intern(String(m.context ?? '')) };
+    return { id, path: m.path, startLine: m.startLine, endLine: m.endLine, language: String(m.language ?? ''), hash: String(m.hash ?? ''), context: String(m.context ?? '') };
   });
   return {
     records,
