@@ -96,63 +96,50 @@ function framed(length: number): number {
 
 /** An IndexItem { id, metadata map, packed vector, norm 1 } as protobuf, and where its text lies in it. */
 function encodeItem(item: NewItem): { body: Uint8Array; textStart: number; textEnd: number } {
-  const parts: Uint8Array[] = [];
-  let size = 0;
+  // Sizes first, then one buffer written in place: a buffer per field made saving slower than embedding.
+  const entries = Object.entries(item.metadata).map(([key, value]) => {
+    const keySize = Buffer.byteLength(key);
+    const valueSize = typeof value === 'number' ? 9 : Buffer.byteLength(value);
+    const valueMessage = typeof value === 'number' ? 9 : framed(valueSize);
+    const entry = framed(keySize) + framed(valueMessage);
+    return { key, value, keySize, valueSize, valueMessage, entry };
+  });
+  const idSize = Buffer.byteLength(item.id);
+  const vectorBytes = item.vector.byteLength;
+  const size = framed(idSize) + entries.reduce((sum, e) => sum + framed(e.entry), 0) + framed(vectorBytes) + 9;
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
   let textStart = 0;
   let textEnd = 0;
-  const push = (part: Uint8Array) => {
-    parts.push(part);
-    size += part.length;
+  const head = (field: number, length: number) => {
+    body[at++] = (field << 3) | LENGTH_DELIMITED;
+    at = writeVarint(body, at, length);
   };
-  push(stringField(1, item.id));
-  for (const [key, value] of Object.entries(item.metadata)) {
-    const keyField = stringField(1, key);
-    const valueMessage = typeof value === 'number' ? doubleField(2, value) : stringField(1, value);
-    const valueField = concat([tagAndLength(2, valueMessage.length), valueMessage]);
-    const entry = concat([keyField, valueField]);
-    const head = tagAndLength(2, entry.length);
-    if (key === 'text') {
-      // Within the entry: the key field, the value's tag and length, the string's tag and length.
-      textStart = size + head.length + keyField.length + tagAndLength(2, valueMessage.length).length + (valueMessage.length - Buffer.byteLength(value as string));
-      textEnd = textStart + Buffer.byteLength(value as string);
+  const double = (field: number, value: number) => {
+    body[at++] = (field << 3) | FIXED64;
+    at = body.writeDoubleLE(value, at);
+  };
+  head(1, idSize);
+  at += body.write(item.id, at, 'utf8');
+  for (const e of entries) {
+    head(2, e.entry);
+    head(1, e.keySize);
+    at += body.write(e.key, at, 'utf8');
+    head(2, e.valueMessage);
+    if (typeof e.value === 'number') {
+      double(2, e.value);
+      continue;
     }
-    push(head);
-    push(entry);
+    head(1, e.valueSize);
+    if (e.key === 'text') [textStart, textEnd] = [at, at + e.valueSize];
+    at += body.write(e.value, at, 'utf8');
   }
-  const vector = new Uint8Array(item.vector.buffer, item.vector.byteOffset, item.vector.byteLength);
-  push(tagAndLength(3, vector.length));
-  push(new Uint8Array(vector)); // little-endian floats, as protobuf's packed encoding wants (see the reader)
-  push(doubleField(4, 1));
-  return { body: concat(parts, size), textStart, textEnd };
-}
-
-function stringField(field: number, value: string): Uint8Array {
-  const bytes = Buffer.from(value, 'utf8');
-  return concat([tagAndLength(field, bytes.length), bytes]);
-}
-
-function doubleField(field: number, value: number): Uint8Array {
-  const out = new Uint8Array(9);
-  out[0] = (field << 3) | FIXED64;
-  new DataView(out.buffer).setFloat64(1, value, true);
-  return out;
-}
-
-function tagAndLength(field: number, length: number): Uint8Array {
-  const out = new Uint8Array(1 + varintSize(length));
-  out[0] = (field << 3) | LENGTH_DELIMITED;
-  writeVarint(out, 1, length);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[], size = parts.reduce((sum, p) => sum + p.length, 0)): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  head(3, vectorBytes);
+  // Little-endian floats, as protobuf's packed encoding wants (see the reader).
+  body.set(new Uint8Array(item.vector.buffer, item.vector.byteOffset, vectorBytes), at);
+  at += vectorBytes;
+  double(4, 1);
+  return { body, textStart, textEnd };
 }
 
 function varintSize(value: number): number {
