@@ -139,6 +139,7 @@ export class WorkspaceIndex implements SearchIndex {
     return this.write({}, async (lock) => {
       await lock.verify();
       await fs.rm(path.join(this.options.indexDir, 'manifest.json'), { force: true });
+      this.stored.close(); // its files are open to read texts: Windows deletes no open file
       await removeUnnamedShardDirs(this.options.indexDir, undefined);
       await this.load(this.embedder.dimensions);
     });
