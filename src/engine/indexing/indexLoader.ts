@@ -38,6 +38,7 @@ export async function loadIndex(options: LoadOptions): Promise<StoredIndex> {
       problems.forEach(options.warn);
       return stored;
     }
+    stored.close(); // read again from the newer save
   }
 }
 
