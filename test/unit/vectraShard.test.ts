@@ -16,8 +16,12 @@ const vectors = texts.map((text) => embedText(text || 'empty'));
 const chunks = records.map((record, i) => ({ record: { ...record, text: texts[i] }, vector: vectors[i] }));
 const NOTHING_SAVED = { bytes: new Uint8Array(0), spans: ItemSpans.empty() };
 
-function write(dir: string) {
-  return writeVectraShard(dir, NOTHING_SAVED, new Int32Array(0), chunks);
+async function write(dir: string) {
+  return (await writeVectraShard(dir, NOTHING_SAVED, new Int32Array(0), chunks)).spans;
+}
+
+function metas(read: { records: { length: number; get(i: number): ChunkMeta } }): ChunkMeta[] {
+  return Array.from({ length: read.records.length }, (_, i) => read.records.get(i));
 }
 
 function textsOf(dir: string, spans: ItemSpans): string[] {
@@ -47,9 +51,9 @@ describe('Vectra shard files', () => {
     const dir = path.join(await tempDir(), 'shard');
     const spans = await write(dir);
     const stored = (await readVectraShard(dir))!;
-    assert.deepEqual(stored.records, records);
+    assert.deepEqual(metas(stored), records);
     assert.deepEqual(textsOf(dir, stored.spans), texts);
-    assert.deepEqual(textsOf(dir, spans), texts, 'the writer says where the texts lie as the reader finds them');
+    assert.deepEqual(stored.spans.offsets, spans.offsets, 'the writer says where items, texts and vectors lie as the reader finds them');
     assert.equal(stored.dimensions, 256);
     for (let i = 0; i < 3; i++) assert.deepEqual(stored.floats.subarray(i * 256, (i + 1) * 256), vectors[i]);
   });
@@ -60,10 +64,11 @@ describe('Vectra shard files', () => {
     const second = path.join(await tempDir(), 'shard');
     const saved = { bytes: await fs.readFile(path.join(first, 'index.pb')), spans };
     const added = { record: { ...records[0], id: 'chunk-new', path: 'src/new.ts', text: 'a new chunk: Ünïcödé again ✓' }, vector: embedText('a new chunk') };
-    const after = await writeVectraShard(second, saved, Int32Array.of(-1, 0, 1), [added]);
+    const { spans: after } = await writeVectraShard(second, saved, Int32Array.of(-1, 0, 1), [added]);
     assert.deepEqual(textsOf(second, after), [texts[1], texts[2], added.record.text]);
     const stored = (await readVectraShard(second))!;
-    assert.deepEqual(stored.records.map((r) => r.id), ['chunk-1', 'chunk-2', 'chunk-new']);
+    assert.deepEqual(metas(stored).map((r) => r.id), ['chunk-1', 'chunk-2', 'chunk-new']);
+    assert.deepEqual(stored.spans.offsets, after.offsets);
     assert.deepEqual(stored.floats.subarray(2 * 256, 3 * 256), added.vector);
     const items = await new LocalIndex(second, 'index.pb', undefined, new ProtobufCodec()).listItems();
     assert.deepEqual(items.map((item) => item.metadata.text), [texts[1], texts[2], added.record.text]);
@@ -80,7 +85,7 @@ describe('Vectra shard files', () => {
     }
     await index.endUpdate();
     const stored = (await readVectraShard(dir))!;
-    assert.deepEqual(stored.records, records);
+    assert.deepEqual(metas(stored), records);
     assert.equal(textsOf(dir, stored.spans)[1], texts[1]);
     assert.deepEqual(stored.floats.subarray(0, 256), embedText(texts[0]));
   });

@@ -7,6 +7,16 @@ import type { ChunkMeta } from './vectraShard';
  * chunk (an opened 52,000-chunk index: 15.3 MB of heap instead of 21.1), and a `ChunkMeta` is made
  * only for a chunk asked for.
  */
+export interface RecordParts {
+  shared: readonly string[];
+  keys: string;
+  pathOf: Uint32Array;
+  languageOf: Uint32Array;
+  contextOf: Uint32Array;
+  lines: Uint32Array;
+  ends: Uint32Array;
+}
+
 export class ChunkRecords {
   private constructor(
     /** Distinct paths, languages and headings; chunk `i`'s are `shared[pathOf[i]]` and so on. */
@@ -54,6 +64,21 @@ export class ChunkRecords {
       ends[i * 2 + 1] = length += record.hash.length;
     });
     return new ChunkRecords(shared, pathOf, languageOf, contextOf, lines, keys.join(''), ends);
+  }
+
+  /** The columns and tables as they are, for a file that stores them (see `recordsFile.ts`). */
+  toParts(): RecordParts {
+    return { shared: this.shared, keys: this.keys, pathOf: this.pathOf, languageOf: this.languageOf, contextOf: this.contextOf, lines: this.lines, ends: this.ends };
+  }
+
+  /** From parts `toParts` gave; throws when they do not fit together. */
+  static fromParts(parts: RecordParts): ChunkRecords {
+    const n = parts.pathOf.length;
+    const fits = parts.languageOf.length === n && parts.contextOf.length === n && parts.lines.length === n * 2 && parts.ends.length === n * 2
+      && (n === 0 || parts.ends[n * 2 - 1] === parts.keys.length)
+      && [parts.pathOf, parts.languageOf, parts.contextOf].every((column) => column.every((at) => at < parts.shared.length));
+    if (!fits) throw new Error('chunk records that do not fit together');
+    return new ChunkRecords(parts.shared, parts.pathOf, parts.languageOf, parts.contextOf, parts.lines, parts.keys, parts.ends);
   }
 
   get length(): number {

@@ -5,6 +5,7 @@ import { Postings } from '../retrieval/bm25';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
 import { ChunkRecords } from './chunkRecords';
 import { PackedVectors } from './packed';
+import { writeRecordsFile } from './recordsFile';
 import { ShardTexts } from './shardTexts';
 import { VECTRA_INDEX_FILE, readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type ReadShard } from './vectraShard';
 
@@ -101,15 +102,15 @@ export class Shard {
     if (!stored || dropped) return { shard: Shard.empty(dimensions), problem: dropped && `${dropped}; its chunks were dropped` };
     // An emptied shard's file has no vectors to tell their size: the index's dimension holds.
     const { records } = stored;
-    const ids = (i: number) => records[i].id;
+    const ids = (i: number) => records.id(i);
     const texts = ShardTexts.open(path.join(dir, VECTRA_INDEX_FILE), stored.spans);
     const vectors = records.length > 0 ? PackedVectors.fromFloats(stored.floats, dimensions) : PackedVectors.empty(dimensions);
     const catalogOk = file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records.length, ids);
     const { postings: saved, problem: postingsProblem } = await readPostings(dir, records.length);
     // Whatever is damaged, the catalog is emptied too: the shard's files are then read again and saved whole.
     const catalog = catalogOk && file && !postingsProblem ? { files: new Map(Object.entries(file.files)), skipped: new Map(Object.entries(file.skipped)) } : { files: new Map(), skipped: new Map() };
-    const postings = saved ?? Postings.fromDocuments(records.map((record, i) => termsOf({ ...record, text: textIn(stored, i) })));
-    const shard = new Shard(dir, dimensions, ChunkRecords.from(records), texts, vectors, postings, catalog.files, catalog.skipped);
+    const postings = saved ?? Postings.fromDocuments(Array.from({ length: records.length }, (_, i) => termsOf({ ...records.get(i), text: textIn(stored, i) })));
+    const shard = new Shard(dir, dimensions, records, texts, vectors, postings, catalog.files, catalog.skipped);
     if (catalogOk && !postingsProblem) return { shard };
     const why = catalogOk ? postingsProblem!
       : tornFile ? `its ${SHARD_FILE} is torn` : file === undefined ? `its ${SHARD_FILE} is missing`
@@ -162,7 +163,8 @@ export class Shard {
     await fs.rm(dir, { recursive: true, force: true }); // a failed run's leftover of the same name
     // The kept chunks are copied from the saved file as they are: read once, dropped after the write.
     const saved = this.dir && this.size > 0 ? await fs.readFile(path.join(this.dir, VECTRA_INDEX_FILE)) : new Uint8Array(0);
-    const spans = await writeVectraShard(dir, { bytes: saved, spans: this.texts.spans }, keep, added);
+    const { spans, size } = await writeVectraShard(dir, { bytes: saved, spans: this.texts.spans }, keep, added);
+    await writeRecordsFile(dir, records, spans, size, this.dimensions);
     await writeFileAtomic(path.join(dir, POSTINGS_FILE), postings.toBinary());
     await writeFileAtomic(path.join(dir, SHARD_FILE), JSON.stringify(file));
     this.dir = dir;

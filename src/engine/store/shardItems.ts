@@ -6,9 +6,12 @@
  * per metadata value: most of a save's time at 50,000 chunks).
  */
 
+/** Offsets kept per chunk. */
+export const SPAN_STRIDE = 5;
+
 /**
- * Per chunk, four byte offsets into the file: the item's body (start, end) and its text string's
- * (start, end). 16 bytes a chunk, in place of the text itself.
+ * Per chunk, five byte offsets into the file: the item's body (start, end), its text string's (start,
+ * end) and where its packed vector starts. 20 bytes a chunk, in place of the text itself.
  */
 export class ItemSpans {
   constructor(readonly offsets: Uint32Array) {}
@@ -18,19 +21,31 @@ export class ItemSpans {
   }
 
   get length(): number {
-    return this.offsets.length / 4;
+    return this.offsets.length / SPAN_STRIDE;
   }
 
   get byteLength(): number {
     return this.offsets.byteLength;
   }
 
+  bodyStart(i: number): number {
+    return this.offsets[i * SPAN_STRIDE];
+  }
+
+  bodyEnd(i: number): number {
+    return this.offsets[i * SPAN_STRIDE + 1];
+  }
+
   textStart(i: number): number {
-    return this.offsets[i * 4 + 2];
+    return this.offsets[i * SPAN_STRIDE + 2];
   }
 
   textLength(i: number): number {
-    return this.offsets[i * 4 + 3] - this.offsets[i * 4 + 2];
+    return this.offsets[i * SPAN_STRIDE + 3] - this.offsets[i * SPAN_STRIDE + 2];
+  }
+
+  vectorStart(i: number): number {
+    return this.offsets[i * SPAN_STRIDE + 4];
   }
 }
 
@@ -58,35 +73,36 @@ export function writeItems(oldBytes: Uint8Array, old: ItemSpans, keep: Int32Arra
   let count = encoded.length;
   for (let i = 0; i < keep.length; i++) {
     if (keep[i] < 0) continue;
-    size += framed(old.offsets[i * 4 + 1] - old.offsets[i * 4]);
+    size += framed(old.bodyEnd(i) - old.bodyStart(i));
     count++;
   }
   for (const item of encoded) size += framed(item.body.length);
   const bytes = new Uint8Array(size);
-  const spans = new Uint32Array(count * 4);
+  const spans = new Uint32Array(count * SPAN_STRIDE);
   bytes.set(HEADER);
   let at = HEADER.length;
   let n = 0;
-  const put = (body: Uint8Array, textStart: number, textEnd: number) => {
+  // Offsets within the body, moved to where the body lands.
+  const put = (body: Uint8Array, textStart: number, textEnd: number, vectorStart: number) => {
     bytes[at++] = ITEM_TAG;
     at = writeVarint(bytes, at, body.length);
     bytes.set(body, at);
-    spans.set([at, at + body.length, at + textStart, at + textEnd], n++ * 4);
+    spans.set([at, at + body.length, at + textStart, at + textEnd, at + vectorStart], n++ * SPAN_STRIDE);
     at += body.length;
   };
   for (let i = 0; i < keep.length; i++) {
     if (keep[i] < 0) continue;
-    const [start, end, textStart, textEnd] = old.offsets.subarray(i * 4, i * 4 + 4);
-    put(oldBytes.subarray(start, end), textStart - start, textEnd - start);
+    const [start, end, textStart, textEnd, vectorStart] = old.offsets.subarray(i * SPAN_STRIDE, (i + 1) * SPAN_STRIDE);
+    put(oldBytes.subarray(start, end), textStart - start, textEnd - start, vectorStart - start);
   }
-  for (const item of encoded) put(item.body, item.textStart, item.textEnd);
+  for (const item of encoded) put(item.body, item.textStart, item.textEnd, item.vectorStart);
   return { bytes, spans: new ItemSpans(spans) };
 }
 
-/** The spans of items decoded from a file: each item's body and its `text` string's bytes. */
-export function spansOf(items: readonly { body: [number, number]; text: [number, number] }[]): ItemSpans {
-  const offsets = new Uint32Array(items.length * 4);
-  items.forEach(({ body, text }, i) => offsets.set([body[0], body[1], text[0], text[1]], i * 4));
+/** The spans of items decoded from a file: each item's body, its `text` string's bytes and its vector's start. */
+export function spansOf(items: readonly { body: [number, number]; text: [number, number]; vectorStart: number }[]): ItemSpans {
+  const offsets = new Uint32Array(items.length * SPAN_STRIDE);
+  items.forEach(({ body, text, vectorStart }, i) => offsets.set([body[0], body[1], text[0], text[1], vectorStart], i * SPAN_STRIDE));
   return new ItemSpans(offsets);
 }
 
@@ -95,7 +111,7 @@ function framed(length: number): number {
 }
 
 /** An IndexItem { id, metadata map, packed vector, norm 1 } as protobuf, and where its text lies in it. */
-function encodeItem(item: NewItem): { body: Uint8Array; textStart: number; textEnd: number } {
+function encodeItem(item: NewItem): { body: Uint8Array; textStart: number; textEnd: number; vectorStart: number } {
   // Sizes first, then one buffer written in place: a buffer per field made saving slower than embedding.
   const entries = Object.entries(item.metadata).map(([key, value]) => {
     const keySize = Buffer.byteLength(key);
@@ -135,11 +151,12 @@ function encodeItem(item: NewItem): { body: Uint8Array; textStart: number; textE
     at += body.write(e.value, at, 'utf8');
   }
   head(3, vectorBytes);
+  const vectorStart = at;
   // Little-endian floats, as protobuf's packed encoding wants (see the reader).
   body.set(new Uint8Array(item.vector.buffer, item.vector.byteOffset, vectorBytes), at);
   at += vectorBytes;
   double(4, 1);
-  return { body, textStart, textEnd };
+  return { body, textStart, textEnd, vectorStart };
 }
 
 function varintSize(value: number): number {

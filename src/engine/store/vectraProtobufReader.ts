@@ -10,6 +10,8 @@ export interface DecodedItem {
   metadata: Record<string, string | number | boolean>;
   /** The item's bytes in the file (its body, without the tag and length before it). */
   body: [number, number];
+  /** Where its packed vector's floats start in the file. */
+  vectorStart: number;
   /** String values of the keys asked for as raw UTF-8 byte ranges of the file, not decoded. */
   spans: Record<string, [number, number]>;
 }
@@ -94,7 +96,7 @@ export function readVectraProtobuf(bytes: Uint8Array, spanKeys: ReadonlySet<stri
     const [start, end] = top.span();
     const item = new Reader(bytes, start, end);
     let vector: [number, number] = [start, start];
-    const decoded: DecodedItem = { id: '', metadata: {}, body: [start, end], spans: {} };
+    const decoded: DecodedItem = { id: '', metadata: {}, body: [start, end], vectorStart: start, spans: {} };
     while (!item.done) {
       const field = item.varint();
       const number = field >>> 3;
@@ -103,6 +105,7 @@ export function readVectraProtobuf(bytes: Uint8Array, spanKeys: ReadonlySet<stri
       else if (number === 3 && (field & 7) === LENGTH_DELIMITED) vector = item.span();
       else item.skip(field & 7);
     }
+    decoded.vectorStart = vector[0];
     items.push(decoded);
     vectorSpans.push(vector);
   }

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomicFile';
+import { ChunkRecords } from './chunkRecords';
+import { readRecordsFile } from './recordsFile';
 import { spansOf, writeItems, type ItemSpans } from './shardItems';
 import { readVectraProtobuf } from './vectraProtobufReader';
 
@@ -29,7 +31,7 @@ const TEXT_KEY = new Set(['text']);
 
 /** A shard as read from disk; `dimensions` is 0 when it holds no items. */
 export interface ReadShard {
-  records: ChunkMeta[];
+  records: ChunkRecords;
   /** Where each chunk's item and text lie in `bytes`. */
   spans: ItemSpans;
   /** The file as read: for a repair that needs the texts, and dropped after loading. */
@@ -40,8 +42,8 @@ export interface ReadShard {
 
 /**
  * Reads a shard's Vectra index file (a `LocalIndex` folder): chunk facts, vectors packed, and where
- * each text lies in the file (texts are not kept); undefined when the shard has no file yet. Throws
- * on a torn or malformed file.
+ * each text lies in the file (texts are not kept); undefined when the shard has no file yet. The
+ * records file beside it spares decoding the protobuf when it matches. Throws on a torn or malformed file.
  */
 export async function readVectraShard(dir: string): Promise<ReadShard | undefined> {
   let bytes: Buffer;
@@ -51,6 +53,8 @@ export async function readVectraShard(dir: string): Promise<ReadShard | undefine
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  const known = await readRecordsFile(dir, bytes);
+  if (known) return { ...known, bytes };
   const decoded = readVectraProtobuf(bytes, TEXT_KEY);
   const records = decoded.items.map(({ id, metadata, spans }): ChunkMeta => {
     const m = metadata as Partial<ChunkMetadata>;
@@ -60,8 +64,8 @@ export async function readVectraShard(dir: string): Promise<ReadShard | undefine
     return { id, path: m.path, startLine: m.startLine, endLine: m.endLine, language: String(m.language ?? ''), hash: String(m.hash ?? ''), context: String(m.context ?? '') };
   });
   return {
-    records,
-    spans: spansOf(decoded.items.map((item) => ({ body: item.body, text: item.spans.text }))),
+    records: ChunkRecords.from(records),
+    spans: spansOf(decoded.items.map((item) => ({ body: item.body, text: item.spans.text, vectorStart: item.vectorStart }))),
     bytes,
     floats: decoded.vectors,
     dimensions: decoded.dimensions,
@@ -79,11 +83,11 @@ export interface SavedItems {
  * `LocalIndex` can open it): the chunks of `saved` kept (`keep[i] >= 0`, in order), copied as they
  * are, then `added`. Vectors are unit length, so `norm` is 1. Returns where the chunks lie in the file.
  */
-export async function writeVectraShard(dir: string, saved: SavedItems, keep: Int32Array, added: readonly { record: ChunkRecord; vector: Float32Array }[]): Promise<ItemSpans> {
+export async function writeVectraShard(dir: string, saved: SavedItems, keep: Int32Array, added: readonly { record: ChunkRecord; vector: Float32Array }[]): Promise<{ spans: ItemSpans; size: number }> {
   const items = added.map(({ record: { id, ...metadata }, vector }) => ({ id, metadata, vector }));
   const { bytes, spans } = writeItems(saved.bytes, saved.spans, keep, items);
   await writeFileAtomic(path.join(dir, VECTRA_INDEX_FILE), bytes);
-  return spans;
+  return { spans, size: bytes.length };
 }
 
 /**
