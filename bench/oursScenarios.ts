@@ -12,19 +12,19 @@ import { dirSize, editOnce, peakRssMb, percentile, round, runScenarioFromArgv, t
 const { IndexClient } = require(process.env.RAG_ENGINE!) as { IndexClient: typeof IndexClientType };
 
 runScenarioFromArgv({
-  async oursBuild({ root, include, dir, workerScript }) {
+  async oursBuild({ root, include, dir, workerScript, memoryLimitMb }) {
     await fs.rm(dir, { recursive: true, force: true });
     const started = performance.now();
-    const index = await IndexClient.open({ root, indexDir: dir, scan: { include }, workerScript });
+    const index = await IndexClient.open({ root, indexDir: dir, scan: { include }, workerScript, memoryLimitMb });
     const summary = await index.sync();
     const ms = performance.now() - started;
     await index.close();
     return { ms: Math.round(ms), files: summary.files, chunks: summary.chunks, redacted: summary.redacted, peakRssMb: peakRssMb(), diskBytes: await dirSize(dir) };
   },
 
-  async oursQuery({ root, include, dir, queries }) {
+  async oursQuery({ root, include, dir, queries, memoryLimitMb }) {
     const started = performance.now();
-    const index = await IndexClient.open({ root, indexDir: dir, scan: { include } });
+    const index = await IndexClient.open({ root, indexDir: dir, scan: { include }, memoryLimitMb });
     const openMs = performance.now() - started;
     await index.search(queries![0], { k: 8 });
     const firstQueryMs = performance.now() - started;

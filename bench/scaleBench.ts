@@ -3,7 +3,9 @@
  * chunks of the benchmark corpus, and 360,000 with `--scale` (copies of the corpus, hard-linked). Each
  * measurement in its own process on the built product. `--before path/to/engine.js` measures another
  * build (the main branch's, say) in the same run, size by size, for a before/after table. Draws the
- * growth as an SVG (bench-results/scale.svg). Run alone: `node --import tsx bench/scaleBench.ts [--scale]`.
+ * growth as an SVG (bench-results/scale.svg). Run alone: `node --import tsx bench/scaleBench.ts [--scale]`
+ * (`--sizes 10000,360000` picks sizes, `--before-sizes` those at which `--before` is measured,
+ * `--memory-limit MB` the limit of the sizes beyond the corpus).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,11 @@ import type { BenchSection } from './types';
 const OURS_SCRIPT = path.join(CORPUS_DIR, 'oursScenarios.js');
 /** Where copies of the corpus are hard-linked for sizes beyond it. */
 const SCALE_ROOT = path.join(CORPUS_DIR, 'scale');
+/**
+ * The --memory-limit of sizes beyond the corpus: 360,000 chunks hold 350 MB of vectors alone, more
+ * than the default limit (384 MB) leaves room for; smaller sizes run with the default.
+ */
+const LARGE_MEMORY_LIMIT_MB = 1024;
 
 interface Measured {
   chunks: number;
@@ -58,6 +65,8 @@ export async function runScaleBench(log: (line: string) => void = (l) => process
   const packages = await chunksPerPackage();
   const corpusChunks = packages.reduce((sum, p) => sum + p.chunks, 0);
   const sizes = (flag('--sizes') ?? (process.argv.includes('--scale') ? '10000,50000,360000' : '10000,50000')).split(',').map(Number);
+  // The other build may be measured at some sizes only (`--before-sizes 10000,50000`): 360,000 chunks take it minutes.
+  const beforeSizes = flag('--before-sizes')?.split(',').map(Number);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'rag-scale-'));
   const results: Record<string, Measured[]> = Object.fromEntries(builds.map(([name]) => [name, []]));
   try {
@@ -67,9 +76,10 @@ export async function runScaleBench(log: (line: string) => void = (l) => process
         const { include } = select(packages, size);
         args = { root: CORPUS_ROOT, include, dir: '', queries: QUERIES };
       } else {
-        args = { root: scaledRoot(Math.round(size / corpusChunks)), include: ['**'], dir: '', queries: QUERIES };
+        args = { root: scaledRoot(Math.round(size / corpusChunks)), include: ['**'], dir: '', queries: QUERIES, memoryLimitMb: Number(flag('--memory-limit') ?? LARGE_MEMORY_LIMIT_MB) };
       }
       for (const [name, engine] of builds) {
+        if (name === 'before' && beforeSizes && !beforeSizes.includes(size)) continue;
         const dir = path.join(work, `${name}-${size}`);
         log(`scale ${size}: ${name}: building…`);
         const build = run(engine, 'oursBuild', { ...args, dir });

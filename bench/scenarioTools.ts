@@ -12,6 +12,8 @@ export interface ScenarioArgs {
   workerScript?: string;
   /** Whether a build listens to the file events. */
   events?: boolean;
+  /** The index thread's --memory-limit (MB); the product's default when absent. */
+  memoryLimitMb?: number;
 }
 
 export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { IndexClient } from '../../src/engine/indexing/worker/indexClient';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
 import { INDEX_FORMAT_VERSION } from '../../src/engine/store/manifest';
-import { PackedTexts, PackedVectors } from '../../src/engine/store/packed';
+import { ItemSpans } from '../../src/engine/store/shardItems';
 import { writeVectraShard } from '../../src/engine/store/vectraShard';
 import { startOllamaFake, type OllamaFake } from '../helpers/ollamaFake';
 import { makeWorkspace, tempDir, SAMPLE_PROJECT } from '../helpers/workspace';
@@ -54,11 +54,10 @@ describe('damaged index files are detected on open and rebuilt with a warning', 
     const withFiles = shards.filter((d) => existsSync(path.join(d, 'index.pb')));
     assert.ok(withFiles.length >= 2, 'the sample spreads over several shards');
     await fs.writeFile(path.join(withFiles[0], 'index.pb'), Buffer.from('this is not a protobuf file, just garbage \x00\xff'));
-    await writeVectraShard(withFiles[1], {
-      records: [{ id: 'x', path: 'src/ghost.ts', startLine: 1, endLine: 1, language: 'typescript', hash: 'h', context: '' }],
-      texts: PackedTexts.fromSpans(Buffer.from('ghost'), [[0, 5]]),
-      vectors: PackedVectors.fromFloats(new Float32Array(128), 128),
-    });
+    await writeVectraShard(withFiles[1], { bytes: new Uint8Array(0), spans: ItemSpans.empty() }, new Int32Array(0), [{
+      record: { id: 'x', path: 'src/ghost.ts', startLine: 1, endLine: 1, language: 'typescript', hash: 'h', context: '', text: 'ghost' },
+      vector: new Float32Array(128),
+    }]);
     const { index, warnings } = await openWith(root, indexDir);
     assert.equal(warnings.length, 2, warnings.join('\n'));
     assert.ok(warnings.every((w) => /was damaged and has been repaired/.test(w)));

@@ -51,30 +51,34 @@ describe('live ingestion status: each file\'s stages', () => {
   });
 
   it('a file that cannot be read gives file_error with a reason; the rest is indexed and searchable', async () => {
-    // More files than one read batch (256), so the last ones can change between the scan and their reading.
+    // More files than one read batch (256), so some are read after the first batch and can change between the scan and their reading.
     const root = await makeWorkspace(many(300));
     const index = await WorkspaceIndex.open({ root, indexDir: await tempDir() });
     const events: FileEvent[] = [];
-    let tampered = false;
+    let unread: string[] = [];
     const summary = await index.sync({
       onFile: (e) => events.push(e),
       onProgress: (p) => {
-        if (tampered || p.phase !== 'indexing') return;
-        tampered = true; // after the first batch: one file of the second is deleted, one becomes a folder
-        rmSync(path.join(root, 'src/m290.ts'));
-        rmSync(path.join(root, 'src/m291.ts'));
-        mkdirSync(path.join(root, 'src/m291.ts'));
+        if (unread.length > 0 || p.phase !== 'indexing') return;
+        // After the first batch: of the files not read yet, one is deleted and one becomes a folder.
+        const seen = new Set(events.map((e) => e.path));
+        unread = Object.keys(many(300)).filter((file) => !seen.has(file));
+        rmSync(path.join(root, unread.at(-2)!));
+        rmSync(path.join(root, unread.at(-1)!));
+        mkdirSync(path.join(root, unread.at(-1)!));
       },
     });
+    const [deleted, folder] = unread.slice(-2);
     const errors = events.filter((e) => e.type === 'file_error');
-    assert.deepEqual(errors.map((e) => e.path).sort(), ['src/m290.ts', 'src/m291.ts']);
-    assert.match(errors.find((e) => e.path === 'src/m290.ts')!.reason, /deleted/);
-    assert.match(errors.find((e) => e.path === 'src/m291.ts')!.reason, /folder/);
+    assert.deepEqual(errors.map((e) => e.path).sort(), [deleted, folder].sort());
+    assert.match(errors.find((e) => e.path === deleted)!.reason, /deleted/);
+    assert.match(errors.find((e) => e.path === folder)!.reason, /folder/);
     assert.equal(summary.files, 298);
     const byFile = stagesByFile(events);
     assert.equal(byFile.size, 298);
-    assertFullWay(byFile, 'src/m299.ts');
-    assert.equal((await index.search('value299', { k: 1 }))[0].path, 'src/m299.ts');
+    const later = unread[0]; // read after the first batch, like the two
+    assertFullWay(byFile, later);
+    assert.equal((await index.search(`value${Number(later.slice('src/m'.length, -'.ts'.length))}`, { k: 1 }))[0].path, later);
   });
 
   it('crosses the index thread in batches, every event before the call returns; the session keeps the files it stored lately', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Embedder } from '../../src/engine/indexing/embedder';
@@ -165,6 +165,7 @@ describe('WorkspaceIndex: rebuilds and recovery', () => {
     const indexDir = await tempDir();
     const { index } = await openIndex(root, indexDir);
     await index.sync();
+    const answer = await index.search('connection pool', { k: 3 }); // before the damage: texts are read from the files
     const shardDirs = (await fs.readdir(path.join(indexDir, 'shards'))).map((d) => path.join(indexDir, 'shards', d));
     const sizes = await Promise.all(shardDirs.map(async (d) => (await fs.stat(path.join(d, 'index.pb')).catch(() => ({ size: 0 }))).size));
     const victim = shardDirs[sizes.indexOf(Math.max(...sizes))];
@@ -179,7 +180,27 @@ describe('WorkspaceIndex: rebuilds and recovery', () => {
     const summary = await reopened.sync();
     assert.ok(summary.indexedFiles >= 1 && summary.indexedFiles < 4, `only the damaged shard's files: ${summary.indexedFiles}`);
     assert.equal(reopened.chunkCount, index.chunkCount);
-    assert.deepEqual(await reopened.search('connection pool', { k: 3 }), await index.search('connection pool', { k: 3 }));
+    assert.deepEqual(await reopened.search('connection pool', { k: 3 }), answer);
+  });
+
+  it('opens to the same answers whether the records file beside each shard is there, missing or stale', async () => {
+    const root = await makeWorkspace(SAMPLE_PROJECT);
+    const indexDir = await tempDir();
+    const { index } = await openIndex(root, indexDir);
+    await index.sync();
+    const questions = ['connection pool', 'how are sessions validated', 'rate limiting'];
+    const answers = await Promise.all(questions.map((q) => index.search(q, { k: 4 })));
+    const dirs = savedShardDirs(indexDir, await readManifest(indexDir)).filter((d) => d !== undefined) as string[];
+    assert.ok(dirs.every((d) => existsSync(path.join(d, 'records.bin'))), 'each save writes one');
+    const [first, second, ...rest] = dirs;
+    await fs.rm(path.join(first, 'records.bin'));
+    await fs.writeFile(path.join(second, 'records.bin'), Buffer.alloc(64, 7));
+    // A records file of another shard: its sizes and offsets do not match this index.pb.
+    if (rest.length > 1) await fs.copyFile(path.join(rest[0], 'records.bin'), path.join(rest.at(-1)!, 'records.bin'));
+    const { index: reopened, warnings } = await openIndex(root, indexDir);
+    assert.deepEqual(warnings, []);
+    assert.equal(reopened.chunkCount, index.chunkCount);
+    assert.deepEqual(await Promise.all(questions.map((q) => reopened.search(q, { k: 4 }))), answers);
   });
 
   it('keeps answering by words when the shard file is garbage, and rebuilds its catalog by re-indexing', async () => {

@@ -10,6 +10,8 @@ import type { IndexJob } from './indexJob';
 export class ChangeBatch {
   private byShard = new Map<Shard, FileChange[]>();
   pendingChunks = 0;
+  /** Length of the texts waiting (UTF-16 units): chunks can be large, so their count alone does not bound memory. */
+  pendingTextLength = 0;
 
   constructor(private readonly job: IndexJob) {}
 
@@ -19,6 +21,7 @@ export class ChangeBatch {
     if (list) list.push(change);
     else this.byShard.set(shard, [change]);
     this.pendingChunks += change.chunks.length;
+    for (const chunk of change.chunks) this.pendingTextLength += chunk.record.text.length;
   }
 
   /** Saves the changes added since the last commit and returns them. */
@@ -26,6 +29,7 @@ export class ChangeBatch {
     const pending = this.byShard;
     this.byShard = new Map();
     this.pendingChunks = 0;
+    this.pendingTextLength = 0;
     await saveChanges(this.job, pending);
     return [...pending.values()].flat();
   }

@@ -50,7 +50,7 @@ async function planUpdate(settings: IndexSettings, stored: StoredIndex, changed:
   const drop = (rel: string) => {
     const shard = stored.shardOf(rel);
     if (shard.files.has(rel)) removedFiles++;
-    if (shard.files.has(rel) || shard.skipped.has(rel) || shard.records.some((r) => r.path === rel)) remove.push(rel);
+    if (shard.files.has(rel) || shard.skipped.has(rel) || shard.records.hasPath(rel)) remove.push(rel);
   };
   for (const rel of deleted.map((p) => relativePath(settings.root, p))) if (rel) drop(rel);
   for (const rel of new Set(changed.map((p) => relativePath(settings.root, p)))) {

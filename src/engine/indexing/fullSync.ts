@@ -15,6 +15,14 @@ import type { RunOptions } from './searchIndex';
  * chunks waiting to be saved (text, terms, vectors) stay a small part of memory.
  */
 const COMMIT_CHUNKS = 10_000;
+/**
+ * Or once the waiting texts' length (characters: about their bytes in memory) reaches this share of
+ * the memory limit: texts live on disk once saved, so an index whose texts are larger than the limit
+ * fits, as long as those waiting for a save do not fill it.
+ */
+const COMMIT_TEXT_SHARE = 1 / 16;
+/** The limit assumed when none is set (an in-process index; the index thread always has one). */
+const DEFAULT_LIMIT_MB = 384;
 
 /** What a sync must do: files to drop from the index, and files to read (new, or changed in size or time). */
 export interface SyncPlan {
@@ -39,18 +47,32 @@ export function planSync(stored: StoredIndex, scanned: readonly ScannedFile[], s
       remove.push(p);
     }
     // Chunks without a catalog entry, left by an interrupted run: drop them if their file is gone (a present file is re-read).
-    for (const p of new Set(shard.records.map((r) => r.path))) {
+    for (const p of shard.records.paths()) {
       if (!shard.files.has(p) && !present.has(p)) remove.push(p);
     }
   }
-  const read: ScannedFile[] = [];
+  const read: { file: ScannedFile; shard: number }[] = [];
   for (const file of scanned) {
     const shard = stored.shardOf(file.path);
     const known = shard.files.get(file.path) ?? shard.skipped.get(file.path);
-    if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs) read.push(file);
+    if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs) read.push({ file, shard: stored.shardIndexOf(file.path) });
     else if (!shard.files.has(file.path)) skipped[shard.skipped.get(file.path)!.reason]++;
   }
-  return { remove, removedFiles, read };
+  // Shard by shard (in scan order within one): a save rewrites each shard it changes whole, so a batch
+  // that spans a few shards instead of all of them keeps a first index's saves in proportion to its size.
+  read.sort((a, b) => a.shard - b.shard);
+  return { remove, removedFiles, read: read.map((r) => r.file) };
+}
+
+/**
+ * The files read in one step from `start`: up to `EMBED_BATCH` of them, fewer when they hold more
+ * than `maxBytes` (a step's texts, chunks and terms are all in memory at once), at least one.
+ */
+function nextFiles(read: readonly ScannedFile[], start: number, maxBytes: number): ScannedFile[] {
+  let end = start;
+  let bytes = 0;
+  while (end < read.length && end - start < EMBED_BATCH && (end === start || bytes + read[end].size <= maxBytes)) bytes += read[end++].size;
+  return read.slice(start, end);
 }
 
 /** Brings the whole index up to date with the folder. A cancelled sync saves what it finished. */
@@ -68,15 +90,17 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
   const fileReport = new FileReport(options.onFile);
   const commit = async () => reportStored(fileReport, await batch.commit());
 
+  const commitTextLength = (job.settings.memoryLimitMb ?? DEFAULT_LIMIT_MB) * 2 ** 20 * COMMIT_TEXT_SHARE;
   let indexedFiles = 0;
   let redacted = 0;
   let filesDone = scan.files.length - plan.read.length;
   const filesTotal = scan.files.length;
+  let files: ScannedFile[] = [];
   try {
-    for (let i = 0; i < plan.read.length; i += EMBED_BATCH) {
+    for (let i = 0; i < plan.read.length; i += files.length) {
       if (options.signal?.aborted) throw new CancelledError();
       if (job.lock.lost) throw job.lock.lost; // no use embedding what cannot be saved
-      const files = plan.read.slice(i, i + EMBED_BATCH);
+      files = nextFiles(plan.read, i, commitTextLength / 4);
       const prepared = await prepareFiles(stored, files, skipped, job.settings.chunking, fileReport);
       for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal, fileReport)) {
         if (change.entry && !change.touchOnly) {
@@ -88,7 +112,7 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
       filesDone += files.length;
       report({ phase: 'indexing', filesDone, filesTotal, chunks: stored.chunkCount + batch.pendingChunks });
       job.checkMemory(); // before saving: a batch that does not fit is dropped, what was saved stays
-      if (batch.pendingChunks >= COMMIT_CHUNKS) await commit();
+      if (batch.pendingChunks >= COMMIT_CHUNKS || batch.pendingTextLength >= commitTextLength) await commit();
     }
   } catch (err) {
     if (err instanceof CancelledError) await commit(); // what is done stays done

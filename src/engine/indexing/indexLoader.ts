@@ -38,6 +38,7 @@ export async function loadIndex(options: LoadOptions): Promise<StoredIndex> {
       problems.forEach(options.warn);
       return stored;
     }
+    stored.close(); // read again from the newer save
   }
 }
 
@@ -65,6 +66,7 @@ async function loadOnce(options: LoadOptions, warn: (message: string) => void): 
 export async function reloadShard(stored: StoredIndex, position: number, warn: (message: string) => void): Promise<void> {
   const dimensions = stored.dimensions ?? 0;
   const dir = savedShardDirs(stored.indexDir, stored.manifest)[position];
+  stored.shards[position].close();
   if (!dir) {
     stored.shards[position] = Shard.empty(dimensions);
     return;

@@ -1,4 +1,8 @@
-/** The index's memory limit: its heap and the packed arrays outside it, checked between steps of a job. */
+/**
+ * The index's memory limit: its heap and the packed arrays outside it, checked between steps of a job.
+ * Chunk texts are not held (they are read from the shard files when a chunk is returned), so an index
+ * whose texts alone are larger than the limit fits.
+ */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { RagError } from '../errors';
@@ -8,7 +12,7 @@ const MB = 1024 * 1024;
 
 /**
  * What this thread holds: its heap in use and the memory of its array buffers (V8's external memory),
- * where the index's packed texts, vectors and postings live. A heap or buffer limit alone misses half.
+ * where the index's vectors, postings and text locations live. A heap or buffer limit alone misses half.
  */
 function held(): number {
   const stats = v8.getHeapStatistics();
@@ -40,13 +44,12 @@ export class MemoryBudget {
     const limit = this.limitMb * MB;
     if (held() <= limit) return;
     collect();
-    if (process.env.RAG_DEBUG_MEM) console.error("collect", Math.round(held() / 2 ** 20), Math.round(stored.packedBytes / 2 ** 20));
     const now = held();
     if (now <= limit) return;
     const suggested = Math.ceil((now * 1.5) / MB / 64) * 64;
     throw new RagError('index_out_of_memory',
       `The index needs more than its ${this.limitMb} MB memory limit: ${Math.round(now / MB)} MB in use, of which ${Math.round(stored.packedBytes / MB)} MB `
-      + `of text, vectors and search terms for ${stored.chunkCount.toLocaleString('en-US')} chunks. Raise the limit (for example --memory-limit ${suggested} on the command line, `
+      + `of vectors and search terms for ${stored.chunkCount.toLocaleString('en-US')} chunks. Raise the limit (for example --memory-limit ${suggested} on the command line, `
       + 'or the workspaceRag.indexMemoryLimitMb setting in VS Code), or exclude large generated or vendored folders (a .ragignore file or the exclude setting). '
       + 'What was saved before is kept.',
       'indexing');

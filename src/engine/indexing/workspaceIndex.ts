@@ -90,9 +90,10 @@ export class WorkspaceIndex implements SearchIndex {
     return total;
   }
 
-  /** Waits for the queued jobs; nothing else is held open in-process. */
+  /** Waits for the queued jobs, then lets go of the shards' files (kept open to read chunk texts). */
   async close(): Promise<void> {
     await this.queue.idle();
+    this.stored.close();
   }
 
   /** Brings the whole index up to date with the workspace. A call while a sync runs joins that sync. */
@@ -138,6 +139,7 @@ export class WorkspaceIndex implements SearchIndex {
     return this.write({}, async (lock) => {
       await lock.verify();
       await fs.rm(path.join(this.options.indexDir, 'manifest.json'), { force: true });
+      this.stored.close(); // its files are open to read texts: Windows deletes no open file
       await removeUnnamedShardDirs(this.options.indexDir, undefined);
       await this.load(this.embedder.dimensions);
     });
@@ -179,6 +181,7 @@ export class WorkspaceIndex implements SearchIndex {
   }
 
   private async load(dimensions: number | undefined): Promise<void> {
+    this.stored?.close();
     this.stored = await loadIndex({
       indexDir: this.options.indexDir, embedder: this.embedder, shards: this.shardCount, dimensions, warn: (message) => this.warn(message),
     });

@@ -195,7 +195,7 @@ class TopList {
   offer(doc: number, score: number): void {
     if (score <= this.threshold) return;
     const shard = this.shard!;
-    const record = shard.records[doc];
+    const record = shard.records.get(doc);
     if (this.allow && !this.allow(record)) return;
     let i = this.items.length;
     while (i > 0 && this.items[i - 1].score < score) i--;

@@ -1,64 +1,8 @@
 /**
- * Compact in-memory forms of a shard's chunk texts and vectors. Tens of thousands of JavaScript strings
- * and arrays would live on the garbage-collected heap, which the collector keeps scanning and lets grow
- * well past what is live; packed typed arrays stay out of its way.
+ * Compact in-memory form of a shard's vectors. Tens of thousands of JavaScript arrays would live on the
+ * garbage-collected heap, which the collector keeps scanning and lets grow well past what is live;
+ * packed typed arrays stay out of its way. (Chunk texts are not held: see shardTexts.ts.)
  */
-
-const utf8 = new TextDecoder('utf-8');
-
-/** Texts stored back to back as UTF-8; text `i` is `bytes[offsets[i]..offsets[i+1])`. */
-export class PackedTexts {
-  private constructor(private readonly bytes: Uint8Array, private readonly offsets: Uint32Array) {}
-
-  static empty(): PackedTexts {
-    return new PackedTexts(new Uint8Array(0), new Uint32Array(1));
-  }
-
-  /** Packs byte ranges of `source` (a file read from disk) without decoding them. */
-  static fromSpans(source: Uint8Array, spans: readonly [number, number][]): PackedTexts {
-    const offsets = new Uint32Array(spans.length + 1);
-    spans.forEach(([start, end], i) => { offsets[i + 1] = offsets[i] + (end - start); });
-    const bytes = new Uint8Array(offsets[spans.length]);
-    spans.forEach(([start, end], i) => bytes.set(source.subarray(start, end), offsets[i]));
-    return new PackedTexts(bytes, offsets);
-  }
-
-  get length(): number {
-    return this.offsets.length - 1;
-  }
-
-  /** Memory held, in bytes. */
-  get byteLength(): number {
-    return this.bytes.byteLength + this.offsets.byteLength;
-  }
-
-  get(i: number): string {
-    return utf8.decode(this.bytes.subarray(this.offsets[i], this.offsets[i + 1]));
-  }
-
-  /** The texts kept (`keep[i] >= 0`, in order) followed by `added`. */
-  remap(keep: Int32Array, added: readonly string[]): PackedTexts {
-    const encoded = added.map((text) => Buffer.from(text, 'utf8'));
-    let size = encoded.reduce((sum, b) => sum + b.length, 0);
-    let count = added.length;
-    keep.forEach((target, i) => {
-      if (target < 0) return;
-      size += this.offsets[i + 1] - this.offsets[i];
-      count++;
-    });
-    const bytes = new Uint8Array(size);
-    const offsets = new Uint32Array(count + 1);
-    let n = 0;
-    const push = (chunk: Uint8Array) => {
-      bytes.set(chunk, offsets[n]);
-      offsets[n + 1] = offsets[n] + chunk.length;
-      n++;
-    };
-    keep.forEach((target, i) => { if (target >= 0) push(this.bytes.subarray(this.offsets[i], this.offsets[i + 1])); });
-    encoded.forEach(push);
-    return new PackedTexts(bytes, offsets);
-  }
-}
 
 /**
  * Vectors as one byte per dimension, stored dimension by dimension (`codes[d * length + i]` is dimension
@@ -153,8 +97,8 @@ export class PackedVectors {
   }
 
   /**
-   * Stores `vector` as vector `i`: its largest component becomes ±127. A vector read back from `get`
-   * quantizes to the same bytes, so saving a shard again does not drift its vectors.
+   * Stores `vector` as vector `i`: its largest component becomes ±127. Only memory holds this form: a
+   * save copies the file's exact float vectors (shardItems.ts).
    */
   private quantize(i: number, vector: Float32Array): void {
     let max = 0;

@@ -3,7 +3,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Postings } from '../retrieval/bm25';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
-import { PackedTexts, PackedVectors } from './packed';
+import { ChunkRecords } from './chunkRecords';
+import { PackedVectors } from './packed';
+import { writeRecordsFile } from './recordsFile';
+import { ShardTexts } from './shardTexts';
 import { VECTRA_INDEX_FILE, readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type ReadShard } from './vectraShard';
 
 /** What the catalog remembers of an indexed file, to tell on the next run whether it changed. */
@@ -50,16 +53,17 @@ const SHARD_FILE_VERSION = 2;
 const POSTINGS_FILE = 'postings.bin';
 
 /**
- * One shard of the index in memory: chunk facts, packed texts and quantized vectors, the BM25 postings
- * and the catalog entries of the files hashed to it. A change rewrites only this shard.
+ * One shard of the index in memory: chunk facts, vectors, the BM25 postings and the catalog entries of
+ * the files hashed to it; the chunk texts are read from its saved file when asked. A change rewrites
+ * only this shard.
  */
 export class Shard {
   private constructor(
     /** The folder the shard was last loaded from or saved to; undefined while it has never been saved. */
     public dir: string | undefined,
     readonly dimensions: number,
-    public records: ChunkMeta[],
-    public texts: PackedTexts,
+    public records: ChunkRecords,
+    public texts: ShardTexts,
     public vectors: PackedVectors,
     public postings: Postings,
     public files: Map<string, FileEntry>,
@@ -67,7 +71,7 @@ export class Shard {
   ) {}
 
   static empty(dimensions: number): Shard {
-    return new Shard(undefined, dimensions, [], PackedTexts.empty(), PackedVectors.empty(dimensions), Postings.fromDocuments([]), new Map(), new Map());
+    return new Shard(undefined, dimensions, ChunkRecords.empty(), ShardTexts.empty(), PackedVectors.empty(dimensions), Postings.fromDocuments([]), new Map(), new Map());
   }
 
   /**
@@ -97,13 +101,15 @@ export class Shard {
           : undefined;
     if (!stored || dropped) return { shard: Shard.empty(dimensions), problem: dropped && `${dropped}; its chunks were dropped` };
     // An emptied shard's file has no vectors to tell their size: the index's dimension holds.
-    const { records, texts } = stored;
+    const { records } = stored;
+    const ids = (i: number) => records.id(i);
+    const texts = ShardTexts.open(path.join(dir, VECTRA_INDEX_FILE), stored.spans);
     const vectors = records.length > 0 ? PackedVectors.fromFloats(stored.floats, dimensions) : PackedVectors.empty(dimensions);
-    const catalogOk = file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records);
+    const catalogOk = file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records.length, ids);
     const { postings: saved, problem: postingsProblem } = await readPostings(dir, records.length);
     // Whatever is damaged, the catalog is emptied too: the shard's files are then read again and saved whole.
     const catalog = catalogOk && file && !postingsProblem ? { files: new Map(Object.entries(file.files)), skipped: new Map(Object.entries(file.skipped)) } : { files: new Map(), skipped: new Map() };
-    const postings = saved ?? Postings.fromDocuments(records.map((record, i) => termsOf({ ...record, text: texts.get(i) })));
+    const postings = saved ?? Postings.fromDocuments(Array.from({ length: records.length }, (_, i) => termsOf({ ...records.get(i), text: textIn(stored, i) })));
     const shard = new Shard(dir, dimensions, records, texts, vectors, postings, catalog.files, catalog.skipped);
     if (catalogOk && !postingsProblem) return { shard };
     const why = catalogOk ? postingsProblem!
@@ -121,6 +127,11 @@ export class Shard {
     return this.texts.get(doc);
   }
 
+  /** Lets go of the saved file (kept open for reading texts): the shard is being replaced. */
+  close(): void {
+    this.texts.close();
+  }
+
   /**
    * Writes the shard with the changes to a new folder `dir` (Vectra's file and the shard file) and then
    * swaps the new state in; searches meanwhile see the old state. The folder it was loaded from is left
@@ -130,14 +141,14 @@ export class Shard {
     const changedPaths = new Set(changes.filter((c) => !c.touchOnly).map((c) => c.path));
     const added = changes.flatMap((c) => c.chunks);
     const keep = new Int32Array(this.records.length).fill(-1);
-    const records: ChunkMeta[] = [];
-    this.records.forEach((record, old) => {
-      if (changedPaths.has(record.path)) return;
-      keep[old] = records.length;
-      records.push(record);
-    });
-    for (const { record: { text: _text, ...meta } } of added) records.push(meta);
-    const texts = this.texts.remap(keep, added.map((a) => a.record.text));
+    const metas: ChunkMeta[] = [];
+    for (let old = 0; old < this.records.length; old++) {
+      if (changedPaths.has(this.records.path(old))) continue;
+      keep[old] = metas.length;
+      metas.push(this.records.get(old));
+    }
+    for (const { record: { text: _text, ...meta } } of added) metas.push(meta);
+    const records = ChunkRecords.from(metas);
     const vectors = this.vectors.remap(keep, added.map((a) => a.vector));
     const postings = this.postings.remap(keep, added.map((a) => a.terms));
     const files = new Map(this.files);
@@ -148,14 +159,18 @@ export class Shard {
       if (change.entry) files.set(change.path, change.entry);
       if (change.skipped) skipped.set(change.path, change.skipped);
     }
-    const file: ShardFile = { version: SHARD_FILE_VERSION, idsHash: idsHash(records), files: Object.fromEntries(files), skipped: Object.fromEntries(skipped) };
+    const file: ShardFile = { version: SHARD_FILE_VERSION, idsHash: idsHash(records.length, (i) => records.id(i)), files: Object.fromEntries(files), skipped: Object.fromEntries(skipped) };
     await fs.rm(dir, { recursive: true, force: true }); // a failed run's leftover of the same name
-    await writeVectraShard(dir, { records, texts, vectors });
+    // The kept chunks are copied from the saved file as they are: read once, dropped after the write.
+    const saved = this.dir && this.size > 0 ? await fs.readFile(path.join(this.dir, VECTRA_INDEX_FILE)) : new Uint8Array(0);
+    const { spans, size } = await writeVectraShard(dir, { bytes: saved, spans: this.texts.spans }, keep, added);
+    await writeRecordsFile(dir, records, spans, size, this.dimensions);
     await writeFileAtomic(path.join(dir, POSTINGS_FILE), postings.toBinary());
     await writeFileAtomic(path.join(dir, SHARD_FILE), JSON.stringify(file));
     this.dir = dir;
     this.records = records;
-    this.texts = texts;
+    this.texts.close();
+    this.texts = ShardTexts.open(path.join(dir, VECTRA_INDEX_FILE), spans);
     this.vectors = vectors;
     this.postings = postings;
     this.files = files;
@@ -180,8 +195,14 @@ async function readPostings(dir: string, documents: number): Promise<{ postings?
   }
 }
 
-function idsHash(records: readonly ChunkMeta[]): string {
+/** Chunk `i`'s text from the file as read (a repair rebuilds postings from the texts). */
+function textIn(stored: ReadShard, i: number): string {
+  const start = stored.spans.textStart(i);
+  return Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset + start, stored.spans.textLength(i)).toString('utf8');
+}
+
+function idsHash(count: number, id: (i: number) => string): string {
   const hash = createHash('sha1');
-  for (const record of records) hash.update(record.id).update('\n');
+  for (let i = 0; i < count; i++) hash.update(id(i)).update('\n');
   return hash.digest('hex');
 }

@@ -34,9 +34,14 @@ export class StoredIndex {
     return this.shards.reduce((sum, s) => sum + s.size, 0);
   }
 
-  /** Bytes of packed texts, vectors and postings held outside the JavaScript heap. */
+  /** Bytes of vectors, postings and text locations held outside the JavaScript heap (texts are on disk). */
   get packedBytes(): number {
     return this.shards.reduce((sum, s) => sum + s.texts.byteLength + s.vectors.byteLength + s.postings.byteLength, 0);
+  }
+
+  /** Lets go of the shards' files: the index is being replaced or closed. */
+  close(): void {
+    for (const shard of this.shards) shard.close();
   }
 
   get postings(): Postings[] {
@@ -44,6 +49,10 @@ export class StoredIndex {
   }
 
   shardOf(relPath: string): Shard {
-    return this.shards[fnv1a(relPath) % this.shards.length];
+    return this.shards[this.shardIndexOf(relPath)];
+  }
+
+  shardIndexOf(relPath: string): number {
+    return fnv1a(relPath) % this.shards.length;
   }
 }

@@ -8,6 +8,10 @@
 export interface DecodedItem {
   id: string;
   metadata: Record<string, string | number | boolean>;
+  /** The item's bytes in the file (its body, without the tag and length before it). */
+  body: [number, number];
+  /** Where its packed vector's floats start in the file. */
+  vectorStart: number;
   /** String values of the keys asked for as raw UTF-8 byte ranges of the file, not decoded. */
   spans: Record<string, [number, number]>;
 }
@@ -66,11 +70,13 @@ class Reader {
   }
 }
 
-const utf8 = new TextDecoder('utf-8');
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+// Buffer's own UTF-8 slice, called on any Uint8Array: a TextDecoder call and a subarray per short
+// string were a third of an open's time at 52,000 chunks.
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice(this: Uint8Array, start: number, end: number): string }).utf8Slice;
 
 function text(bytes: Uint8Array, [start, end]: [number, number]): string {
-  return utf8.decode(bytes.subarray(start, end));
+  return utf8Slice.call(bytes, start, end);
 }
 
 /**
@@ -90,7 +96,7 @@ export function readVectraProtobuf(bytes: Uint8Array, spanKeys: ReadonlySet<stri
     const [start, end] = top.span();
     const item = new Reader(bytes, start, end);
     let vector: [number, number] = [start, start];
-    const decoded: DecodedItem = { id: '', metadata: {}, spans: {} };
+    const decoded: DecodedItem = { id: '', metadata: {}, body: [start, end], vectorStart: start, spans: {} };
     while (!item.done) {
       const field = item.varint();
       const number = field >>> 3;
@@ -99,6 +105,7 @@ export function readVectraProtobuf(bytes: Uint8Array, spanKeys: ReadonlySet<stri
       else if (number === 3 && (field & 7) === LENGTH_DELIMITED) vector = item.span();
       else item.skip(field & 7);
     }
+    decoded.vectorStart = vector[0];
     items.push(decoded);
     vectorSpans.push(vector);
   }

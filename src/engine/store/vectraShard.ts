@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LocalFileStorage, ProtobufCodec, type IndexItem } from 'vectra';
 import { writeFileAtomic } from './atomicFile';
-import { PackedTexts, PackedVectors } from './packed';
+import { ChunkRecords } from './chunkRecords';
+import { readRecordsFile } from './recordsFile';
+import { spansOf, writeItems, type ItemSpans } from './shardItems';
 import { readVectraProtobuf } from './vectraProtobufReader';
 
-/** What a shard keeps in memory per chunk for ranking, filtering and showing it; the text is packed apart. */
+/** What a shard keeps in memory per chunk for ranking, filtering and showing it; the text stays on disk. */
 export interface ChunkMeta {
   id: string;
   path: string;
@@ -26,35 +27,23 @@ type ChunkMetadata = Omit<ChunkRecord, 'id'>;
 /** The Vectra index file of a shard: protobuf, so vectors are packed float32 (about 2.5× smaller than JSON). */
 export const VECTRA_INDEX_FILE = 'index.pb';
 
-/** Vectra's own file writes replace the file in place; ours go through a temporary file and a rename. */
-class AtomicFileStorage extends LocalFileStorage {
-  override async upsertFile(filePath: string, content: Buffer | string): Promise<void> {
-    await writeFileAtomic(filePath, content);
-  }
-}
-
-const storage = new AtomicFileStorage();
-const codec = new ProtobufCodec();
 const TEXT_KEY = new Set(['text']);
-
-/** A shard as stored: chunk facts, texts and vectors in Vectra's item order. */
-export interface StoredShard {
-  records: ChunkMeta[];
-  texts: PackedTexts;
-  vectors: PackedVectors;
-}
 
 /** A shard as read from disk; `dimensions` is 0 when it holds no items. */
 export interface ReadShard {
-  records: ChunkMeta[];
-  texts: PackedTexts;
+  records: ChunkRecords;
+  /** Where each chunk's item and text lie in `bytes`. */
+  spans: ItemSpans;
+  /** The file as read: for a repair that needs the texts, and dropped after loading. */
+  bytes: Uint8Array;
   floats: Float32Array;
   dimensions: number;
 }
 
 /**
- * Reads a shard's Vectra index file (a `LocalIndex` folder) straight into its packed in-memory form;
- * undefined when the shard has no file yet. Throws on a torn or malformed file.
+ * Reads a shard's Vectra index file (a `LocalIndex` folder): chunk facts, vectors packed, and where
+ * each text lies in the file (texts are not kept); undefined when the shard has no file yet. The
+ * records file beside it spares decoding the protobuf when it matches. Throws on a torn or malformed file.
  */
 export async function readVectraShard(dir: string): Promise<ReadShard | undefined> {
   let bytes: Buffer;
@@ -64,6 +53,8 @@ export async function readVectraShard(dir: string): Promise<ReadShard | undefine
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  const known = await readRecordsFile(dir, bytes);
+  if (known) return { ...known, bytes };
   const decoded = readVectraProtobuf(bytes, TEXT_KEY);
   const records = decoded.items.map(({ id, metadata, spans }): ChunkMeta => {
     const m = metadata as Partial<ChunkMetadata>;
@@ -73,28 +64,30 @@ export async function readVectraShard(dir: string): Promise<ReadShard | undefine
     return { id, path: m.path, startLine: m.startLine, endLine: m.endLine, language: String(m.language ?? ''), hash: String(m.hash ?? ''), context: String(m.context ?? '') };
   });
   return {
-    records,
-    texts: PackedTexts.fromSpans(bytes, decoded.items.map((item) => item.spans.text)),
+    records: ChunkRecords.from(records),
+    spans: spansOf(decoded.items.map((item) => ({ body: item.body, text: item.spans.text, vectorStart: item.vectorStart }))),
+    bytes,
     floats: decoded.vectors,
     dimensions: decoded.dimensions,
   };
 }
 
+/** A shard's saved file and where its chunks lie in it, for a save that keeps some of them. */
+export interface SavedItems {
+  bytes: Uint8Array;
+  spans: ItemSpans;
+}
+
 /**
- * Saves a shard as a Vectra index file through Vectra's own protobuf codec and our atomic storage, so
- * any Vectra `LocalIndex` can open it. Vectors are unit length (to within their one-byte
- * quantization in memory), so `norm` is 1.
+ * Saves a shard as a Vectra index file (protobuf, as Vectra's own codec writes it, so any Vectra
+ * `LocalIndex` can open it): the chunks of `saved` kept (`keep[i] >= 0`, in order), copied as they
+ * are, then `added`. Vectors are unit length, so `norm` is 1. Returns where the chunks lie in the file.
  */
-export async function writeVectraShard(dir: string, shard: StoredShard): Promise<void> {
-  const items: IndexItem<ChunkMetadata>[] = shard.records.map(({ id, ...meta }, i) => ({
-    id,
-    metadata: { ...meta, text: shard.texts.get(i) },
-    // Vectra's codec validates plain arrays, so each vector is copied out of the packed form once, here.
-    vector: Array.from(shard.vectors.get(i)),
-    norm: 1,
-  }));
-  await storage.createFolder(dir);
-  await storage.upsertFile(path.join(dir, VECTRA_INDEX_FILE), codec.serializeIndex({ version: 1, metadata_config: {}, items }));
+export async function writeVectraShard(dir: string, saved: SavedItems, keep: Int32Array, added: readonly { record: ChunkRecord; vector: Float32Array }[]): Promise<{ spans: ItemSpans; size: number }> {
+  const items = added.map(({ record: { id, ...metadata }, vector }) => ({ id, metadata, vector }));
+  const { bytes, spans } = writeItems(saved.bytes, saved.spans, keep, items);
+  await writeFileAtomic(path.join(dir, VECTRA_INDEX_FILE), bytes);
+  return { spans, size: bytes.length };
 }
 
 /**
