@@ -14,6 +14,7 @@ import { CORPUS_DIR, CORPUS_ROOT, ensureCorpus } from './corpus';
 import { chunksPerPackage, select } from './indexingBench';
 import type { ScenarioArgs } from './scenarioTools';
 import type { BenchSection } from './types';
+import { runAlone } from './runAlone';
 
 const TARGET = 50_000;
 /** The cost of the file events is measured on a smaller index: four full builds at 50,000 chunks take minutes. */
@@ -72,13 +73,4 @@ export async function runFreshnessBench(log: (line: string) => void = (l) => pro
   }
 }
 
-if (require.main === module) {
-  runFreshnessBench().then((section) => {
-    console.log(section.title);
-    for (const row of section.rows) console.log(row.map(String).join(' | '));
-    for (const note of section.notes ?? []) console.log(note);
-  }, (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAlone(() => runFreshnessBench());

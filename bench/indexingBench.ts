@@ -16,6 +16,7 @@ import { build, buildSync } from 'esbuild';
 import { CORPUS_DIR, CORPUS_ROOT, ensureCorpus } from './corpus';
 import type { ScenarioArgs } from './scenarioTools';
 import type { BenchSection } from './types';
+import { runAlone } from './runAlone';
 
 /** Questions a developer might ask of this corpus; used for latency only. */
 export const QUERIES = [
@@ -202,16 +203,4 @@ export async function runIndexingBench(log: (line: string) => void = (l) => proc
   return { title: 'Indexing and retrieval (ours vs naive Vectra)', columns: ['measure', 'ours', 'naive Vectra', 'ratio'], rows, data, notes };
 }
 
-if (require.main === module) {
-  runIndexingBench().then((section) => {
-    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(section, null, 2) + '\n');
-    else {
-      console.log(section.title);
-      for (const row of section.rows) console.log(row.map(String).join(' | '));
-      for (const note of section.notes ?? []) console.log(note);
-    }
-  }, (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAlone(() => runIndexingBench());

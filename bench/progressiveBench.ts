@@ -13,6 +13,7 @@ import type { Reply } from '../test/helpers/protocolServer';
 import { sessionOver } from '../test/helpers/session';
 import { SAMPLE_PROJECT, makeWorkspace, tempDir } from '../test/helpers/workspace';
 import type { BenchSection } from './types';
+import { runAlone } from './runAlone';
 
 const QUESTION = 'how long does a session last?';
 const ANSWER = { tokens: ['Sessions ', 'last ', 'one hour ', '[1].'] };
@@ -80,9 +81,4 @@ export async function runProgressiveBench(options: { runs?: number; warmup?: num
   };
 }
 
-if (require.main === module) {
-  runProgressiveBench().then((section) => console.log(JSON.stringify(section, null, 2)), (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAlone(() => runProgressiveBench());

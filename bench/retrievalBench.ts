@@ -19,6 +19,7 @@ import { CORPUS_DIR, CORPUS_ROOT, ensureCorpus } from './corpus';
 import { QUERIES, chunksPerPackage, select } from './indexingBench';
 import { percentile, round } from './scenarioTools';
 import type { BenchSection } from './types';
+import { runAlone } from './runAlone';
 
 const ROUNDS = 3;
 const MODES = ['fused', 'lexical', 'vector'] as const;
@@ -147,13 +148,6 @@ if (require.main === module) {
       process.exitCode = 1;
     });
   } else {
-    runRetrievalBench().then((section) => {
-      console.log(section.columns.join(' | '));
-      for (const row of section.rows) console.log(row.map(String).join(' | '));
-      for (const note of section.notes ?? []) console.log(note);
-    }, (err) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
+    runAlone(() => runRetrievalBench());
   }
 }

@@ -18,6 +18,7 @@ import { QUERIES, chunksPerPackage, select } from './indexingBench';
 import { scaleChart, type Series } from './scaleChart';
 import type { ScenarioArgs } from './scenarioTools';
 import type { BenchSection } from './types';
+import { runAlone } from './runAlone';
 
 const OURS_SCRIPT = path.join(CORPUS_DIR, 'oursScenarios.js');
 /** Where copies of the corpus are hard-linked for sizes beyond it. */
@@ -115,14 +116,9 @@ export async function runScaleBench(log: (line: string) => void = (l) => process
 
 if (require.main === module) {
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
-  runScaleBench().then((section) => {
-    const out = path.join(__dirname, '..', 'bench-results');
-    writeFileSync(path.join(out, 'scale.json'), JSON.stringify(section, null, 2));
-    console.log(section.columns.join(' | '));
-    for (const row of section.rows) console.log(row.map(String).join(' | '));
-    for (const note of section.notes ?? []) console.log(note);
-  }, (err) => {
-    console.error(err);
-    process.exitCode = 1;
+  runAlone(async () => {
+    const section = await runScaleBench();
+    writeFileSync(path.join(__dirname, '..', 'bench-results', 'scale.json'), JSON.stringify(section, null, 2));
+    return section;
   });
 }

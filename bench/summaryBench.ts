@@ -14,6 +14,7 @@ import type { AnswerSession as AnswerSessionType } from '../src/engine/session/a
 import { startOllamaFake } from '../test/helpers/ollamaFake';
 import { percentile, round } from './scenarioTools';
 import type { BenchSection } from './types';
+import { runAlone } from './runAlone';
 
 const ROOT = path.join(__dirname, '..');
 const FILE_BYTES = 5 * 1024 * 1024;
@@ -160,14 +161,4 @@ export async function runSummaryBench(): Promise<BenchSection> {
   };
 }
 
-if (require.main === module) {
-  runSummaryBench().then((section) => {
-    console.log(section.title);
-    console.log(section.columns.join(' | '));
-    for (const row of section.rows) console.log(row.join(' | '));
-    for (const note of section.notes ?? []) console.log(note);
-  }).catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAlone(() => runSummaryBench());

@@ -22,6 +22,7 @@ import { CORPUS_DIR, CORPUS_ROOT, ensureCorpus } from './corpus';
 import { QUERIES, chunksPerPackage, select } from './indexingBench';
 import { percentile, round } from './scenarioTools';
 import type { BenchSection } from './types';
+import { runAlone } from './runAlone';
 
 const TARGET_CHUNKS = 50_000;
 /** What a surface may add to the engine's own time, median. */
@@ -235,16 +236,4 @@ export async function runSurfacesBench(log: (line: string) => void = (l) => proc
   }
 }
 
-if (require.main === module) {
-  runSurfacesBench().then((section) => {
-    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(section, null, 2) + '\n');
-    else {
-      console.log(section.title);
-      for (const row of [section.columns, ...section.rows]) console.log(row.map(String).join(' | '));
-      for (const note of section.notes ?? []) console.log(note);
-    }
-  }, (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runAlone(() => runSurfacesBench());
