@@ -53,9 +53,10 @@ export function planSync(stored: StoredIndex, scanned: readonly ScannedFile[], s
   }
   const read: { file: ScannedFile; shard: number }[] = [];
   for (const file of scanned) {
-    const shard = stored.shardOf(file.path);
+    const position = stored.shardIndexOf(file.path);
+    const shard = stored.shards[position];
     const known = shard.files.get(file.path) ?? shard.skipped.get(file.path);
-    if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs) read.push({ file, shard: stored.shardIndexOf(file.path) });
+    if (!known || known.size !== file.size || known.mtimeMs !== file.mtimeMs) read.push({ file, shard: position });
     else if (!shard.files.has(file.path)) skipped[shard.skipped.get(file.path)!.reason]++;
   }
   // Shard by shard (in scan order within one): a save rewrites each shard it changes whole, so a batch
