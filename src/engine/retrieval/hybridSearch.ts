@@ -6,7 +6,7 @@ import type { ChunkMeta } from '../store/vectraShard';
 import type { PoolView } from './rerank';
 import { scoreBm25, type CollectionStats } from './bm25';
 import { asksHowItWorks } from './howItWorks';
-import { analyseQuery } from './queryTerms';
+import { analyseQuery, lookupTerms } from './queryTerms';
 import { rerankLexical, rerankVector } from './rerank';
 import { askedKinds } from './supportingFiles';
 
@@ -68,7 +68,7 @@ export function rankShards(shards: readonly Shard[], query: RankingQuery): Ranki
   let lexical: Hit[] = [];
   if (mode !== 'vector') {
     const terms = analyseQuery(query.question);
-    const pool = lexicalTop(shards, [...terms.own, ...terms.compounds, ...terms.variants], query.stats, query.limit * POOL_FACTOR, allow);
+    const pool = lexicalTop(shards, lookupTerms(terms), query.stats, query.limit * POOL_FACTOR, allow);
     const idf = (term: string) => idfOf(query.stats, term);
     lexical = rerankLexical(pool, { terms, asked, howItWorks, idf }, HIT_VIEW, query.limit);
   }

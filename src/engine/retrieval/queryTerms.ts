@@ -73,6 +73,10 @@ export function analyseQuery(question: string): QueryTerms {
 
 /** Every term to look up for a question: its own, then the joined forms and other spellings. */
 export function queryTerms(question: string): string[] {
-  const { own, compounds, variants } = analyseQuery(question);
+  return lookupTerms(analyseQuery(question));
+}
+
+/** The terms of an analysed question that are looked up in the postings. */
+export function lookupTerms({ own, compounds, variants }: QueryTerms): string[] {
   return [...own, ...compounds, ...variants];
 }
