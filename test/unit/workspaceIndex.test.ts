@@ -197,6 +197,8 @@ describe('WorkspaceIndex: rebuilds and recovery', () => {
     await fs.writeFile(path.join(second, 'records.bin'), Buffer.alloc(64, 7));
     // A records file of another shard: its sizes and offsets do not match this index.pb.
     if (rest.length > 1) await fs.copyFile(path.join(rest[0], 'records.bin'), path.join(rest.at(-1)!, 'records.bin'));
+    // An index.pb not as it was saved (here only its time: copied, touched, edited): its records file is not trusted.
+    if (rest.length > 2) await fs.utimes(path.join(rest[0], 'index.pb'), new Date(), new Date(Date.now() - 60_000));
     const { index: reopened, warnings } = await openIndex(root, indexDir);
     assert.deepEqual(warnings, []);
     assert.equal(reopened.chunkCount, index.chunkCount);

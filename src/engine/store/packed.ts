@@ -33,6 +33,17 @@ export class PackedVectors {
     return out;
   }
 
+  /** The codes and scales as they are, for a file that stores them (see `recordsFile.ts`). */
+  toParts(): { codes: Int8Array; scales: Float32Array } {
+    return { codes: this.codes, scales: this.scales };
+  }
+
+  /** From parts `toParts` gave; throws when they do not fit together. */
+  static fromParts(dimensions: number, codes: Int8Array, scales: Float32Array): PackedVectors {
+    if (codes.length !== scales.length * dimensions) throw new Error('vectors that do not fit together');
+    return new PackedVectors(dimensions, scales.length, codes, scales);
+  }
+
   private static allocate(dimensions: number, count: number): PackedVectors {
     return new PackedVectors(dimensions, count, new Int8Array(count * dimensions), new Float32Array(count));
   }

@@ -5,9 +5,9 @@ import { Postings } from '../retrieval/bm25';
 import { readJsonFile, writeFileAtomic } from './atomicFile';
 import { ChunkRecords } from './chunkRecords';
 import { PackedVectors } from './packed';
-import { writeRecordsFile } from './recordsFile';
+import { readRecordsFile, writeRecordsFile, type KnownShard } from './recordsFile';
 import { ShardTexts } from './shardTexts';
-import { VECTRA_INDEX_FILE, readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord, type ReadShard } from './vectraShard';
+import { VECTRA_INDEX_FILE, readVectraShard, writeVectraShard, type ChunkMeta, type ChunkRecord } from './vectraShard';
 
 /** What the catalog remembers of an indexed file, to tell on the next run whether it changed. */
 export interface FileEntry {
@@ -81,10 +81,10 @@ export class Shard {
    * Nothing is deleted here: loading runs without the write lock, and the next save writes a new folder.
    */
   static async load(dir: string, dimensions: number, termsOf: (record: ChunkRecord) => string[]): Promise<{ shard: Shard; problem?: string }> {
-    let stored: ReadShard | undefined;
+    let stored: KnownShard | undefined;
     let unreadable: string | undefined;
     try {
-      stored = await readVectraShard(dir);
+      stored = await readShardFiles(dir);
     } catch (err) {
       unreadable = err instanceof Error ? err.message : String(err);
     }
@@ -104,12 +104,12 @@ export class Shard {
     const { records } = stored;
     const ids = (i: number) => records.id(i);
     const texts = ShardTexts.open(path.join(dir, VECTRA_INDEX_FILE), stored.spans);
-    const vectors = records.length > 0 ? PackedVectors.fromFloats(stored.floats, dimensions) : PackedVectors.empty(dimensions);
+    const vectors = records.length > 0 ? stored.vectors : PackedVectors.empty(dimensions);
     const catalogOk = file !== undefined && file.version === SHARD_FILE_VERSION && file.idsHash === idsHash(records.length, ids);
     const { postings: saved, problem: postingsProblem } = await readPostings(dir, records.length);
     // Whatever is damaged, the catalog is emptied too: the shard's files are then read again and saved whole.
     const catalog = catalogOk && file && !postingsProblem ? { files: new Map(Object.entries(file.files)), skipped: new Map(Object.entries(file.skipped)) } : { files: new Map(), skipped: new Map() };
-    const postings = saved ?? Postings.fromDocuments(Array.from({ length: records.length }, (_, i) => termsOf({ ...records.get(i), text: textIn(stored, i) })));
+    const postings = saved ?? Postings.fromDocuments(Array.from({ length: records.length }, (_, i) => termsOf({ ...records.get(i), text: texts.get(i) })));
     const shard = new Shard(dir, dimensions, records, texts, vectors, postings, catalog.files, catalog.skipped);
     if (catalogOk && !postingsProblem) return { shard };
     const why = catalogOk ? postingsProblem!
@@ -164,7 +164,8 @@ export class Shard {
     // The kept chunks are copied from the saved file as they are: read once, dropped after the write.
     const saved = this.dir && this.size > 0 ? await fs.readFile(path.join(this.dir, VECTRA_INDEX_FILE)) : new Uint8Array(0);
     const { spans, size } = await writeVectraShard(dir, { bytes: saved, spans: this.texts.spans }, keep, added);
-    await writeRecordsFile(dir, records, spans, size, this.dimensions);
+    const { mtimeMs } = await fs.stat(path.join(dir, VECTRA_INDEX_FILE));
+    await writeRecordsFile(dir, { records, spans, vectors }, { size, mtimeMs });
     await writeFileAtomic(path.join(dir, POSTINGS_FILE), postings.toBinary());
     await writeFileAtomic(path.join(dir, SHARD_FILE), JSON.stringify(file));
     this.dir = dir;
@@ -195,10 +196,16 @@ async function readPostings(dir: string, documents: number): Promise<{ postings?
   }
 }
 
-/** Chunk `i`'s text from the file as read (a repair rebuilds postings from the texts). */
-function textIn(stored: ReadShard, i: number): string {
-  const start = stored.spans.textStart(i);
-  return Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset + start, stored.spans.textLength(i)).toString('utf8');
+/**
+ * A shard's records, spans and vectors: from its records file when that was written with the `index.pb`
+ * there now, else decoded from `index.pb` (vectors quantized); undefined when there is no `index.pb`.
+ */
+async function readShardFiles(dir: string): Promise<KnownShard | undefined> {
+  const stat = await fs.stat(path.join(dir, VECTRA_INDEX_FILE)).catch(() => undefined);
+  const known = stat && await readRecordsFile(dir, stat);
+  if (known) return known;
+  const read = await readVectraShard(dir);
+  return read && { ...read, vectors: PackedVectors.fromFloats(read.floats, read.dimensions) };
 }
 
 function idsHash(count: number, id: (i: number) => string): string {

@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomicFile';
 import { ChunkRecords } from './chunkRecords';
-import { readRecordsFile } from './recordsFile';
 import { spansOf, writeItems, type ItemSpans } from './shardItems';
 import { readVectraProtobuf } from './vectraProtobufReader';
 
@@ -32,18 +31,16 @@ const TEXT_KEY = new Set(['text']);
 /** A shard as read from disk; `dimensions` is 0 when it holds no items. */
 export interface ReadShard {
   records: ChunkRecords;
-  /** Where each chunk's item and text lie in `bytes`. */
+  /** Where each chunk's item and text lie in the file. */
   spans: ItemSpans;
-  /** The file as read: for a repair that needs the texts, and dropped after loading. */
-  bytes: Uint8Array;
   floats: Float32Array;
   dimensions: number;
 }
 
 /**
  * Reads a shard's Vectra index file (a `LocalIndex` folder): chunk facts, vectors packed, and where
- * each text lies in the file (texts are not kept); undefined when the shard has no file yet. The
- * records file beside it spares decoding the protobuf when it matches. Throws on a torn or malformed file.
+ * each text lies in the file (texts are not kept); undefined when the shard has no file yet. Throws on
+ * a torn or malformed file. (A shard opens from its records file when that matches: see recordsFile.ts.)
  */
 export async function readVectraShard(dir: string): Promise<ReadShard | undefined> {
   let bytes: Buffer;
@@ -53,8 +50,6 @@ export async function readVectraShard(dir: string): Promise<ReadShard | undefine
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const known = await readRecordsFile(dir, bytes);
-  if (known) return { ...known, bytes };
   const decoded = readVectraProtobuf(bytes, TEXT_KEY);
   const records = decoded.items.map(({ id, metadata, spans }): ChunkMeta => {
     const m = metadata as Partial<ChunkMetadata>;
@@ -66,7 +61,6 @@ export async function readVectraShard(dir: string): Promise<ReadShard | undefine
   return {
     records: ChunkRecords.from(records),
     spans: spansOf(decoded.items.map((item) => ({ body: item.body, text: item.spans.text, vectorStart: item.vectorStart }))),
-    bytes,
     floats: decoded.vectors,
     dimensions: decoded.dimensions,
   };
