@@ -64,10 +64,32 @@ describe('ranking: supporting files', () => {
     assert.equal(changes, 'CHANGELOG.md');
   });
 
+  it('ranks an upgrade guide below the reference page unless the question asks about upgrading', async () => {
+    const docs = {
+      'docs/reference/blueprints.md': '# Blueprints\n\nThe list endpoint sends back at most `defaultLimit` records (30) when the request names no limit.\n',
+      'docs/upgrading/To1.0.md': [
+        '# Upgrading to 1.0',
+        '',
+        '- The list endpoint no longer sends back every record: it uses a limit of 30 records when the request names no limit.',
+        '- The list endpoint limit of records is now `defaultLimit` (was: no limit on records).',
+      ].join('\n'),
+    };
+    const [plain, upgrading] = await firstFiles(docs, [
+      'How many records does the list endpoint send back when no limit is given?',
+      'After upgrading, how many records does the list endpoint send back when no limit is given?',
+    ], 'lexical');
+    assert.equal(plain, 'docs/reference/blueprints.md');
+    assert.equal(upgrading, 'docs/upgrading/To1.0.md');
+  });
+
   it('knows tests, examples, changelogs, generated and declaration files by their paths, and code and docs as neither', () => {
     assert.deepEqual(
       ['src/a.test.ts', '__tests__/a.js', 'examples/basic/server.js', 'CHANGELOG.md', 'dist/index.min.js', 'types/index.d.ts', 'src/client.ts', 'docs/api.md', 'lib/testing.js'].map(supportingKind),
       ['test', 'test', 'example', 'changelog', 'generated', 'types', undefined, undefined, undefined],
+    );
+    assert.deepEqual(
+      ['docs/Guides/Migration-Guide-V5.md', 'docs/upgrading/To1.0.md', 'docs/version-notes/0.9.x/0.9.x.md', 'docs/Changelog0.10x.md', 'db/migrations/001_users.js', 'docs/guides/database.md'].map(supportingKind),
+      ['changelog', 'changelog', 'changelog', 'changelog', undefined, undefined],
     );
     assert.deepEqual([...askedKinds('Is there an example of typed routes in TypeScript?')].sort(), ['example', 'types']);
     assert.deepEqual([...askedKinds('How do I cap the retry delay?')], []);
