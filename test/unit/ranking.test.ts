@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
-import { asksHowItWorks } from '../../src/engine/retrieval/howItWorks';
+import { asksHowItWorks, asksHowTo } from '../../src/engine/retrieval/questionIntent';
 import { analyseQuery } from '../../src/engine/retrieval/queryTerms';
 import { rerankLexical, type PoolView } from '../../src/engine/retrieval/rerank';
 import { askedKinds, supportingKind } from '../../src/engine/retrieval/supportingFiles';
@@ -30,7 +30,7 @@ function chunk(path: string, score: number, terms: string[], context = ''): Pool
 
 const VIEW: PoolView<PoolChunk> = { path: (c) => c.path, context: (c) => c.context, has: (c, term) => c.terms.includes(term) };
 
-const query = (question: string) => ({ terms: analyseQuery(question), asked: askedKinds(question), howItWorks: asksHowItWorks(question), idf: () => 1 });
+const query = (question: string) => ({ terms: analyseQuery(question), asked: askedKinds(question), howItWorks: asksHowItWorks(question), howTo: asksHowTo(question), idf: () => 1 });
 
 describe('ranking: supporting files', () => {
   const files = {
@@ -64,10 +64,32 @@ describe('ranking: supporting files', () => {
     assert.equal(changes, 'CHANGELOG.md');
   });
 
+  it('ranks an upgrade guide below the reference page unless the question asks about upgrading', async () => {
+    const docs = {
+      'docs/reference/blueprints.md': '# Blueprints\n\nThe list endpoint sends back at most `defaultLimit` records (30) when the request names no limit.\n',
+      'docs/upgrading/To1.0.md': [
+        '# Upgrading to 1.0',
+        '',
+        '- The list endpoint no longer sends back every record: it uses a limit of 30 records when the request names no limit.',
+        '- The list endpoint limit of records is now `defaultLimit` (was: no limit on records).',
+      ].join('\n'),
+    };
+    const [plain, upgrading] = await firstFiles(docs, [
+      'How many records does the list endpoint send back when no limit is given?',
+      'After upgrading, how many records does the list endpoint send back when no limit is given?',
+    ], 'lexical');
+    assert.equal(plain, 'docs/reference/blueprints.md');
+    assert.equal(upgrading, 'docs/upgrading/To1.0.md');
+  });
+
   it('knows tests, examples, changelogs, generated and declaration files by their paths, and code and docs as neither', () => {
     assert.deepEqual(
       ['src/a.test.ts', '__tests__/a.js', 'examples/basic/server.js', 'CHANGELOG.md', 'dist/index.min.js', 'types/index.d.ts', 'src/client.ts', 'docs/api.md', 'lib/testing.js'].map(supportingKind),
       ['test', 'test', 'example', 'changelog', 'generated', 'types', undefined, undefined, undefined],
+    );
+    assert.deepEqual(
+      ['docs/Guides/Migration-Guide-V5.md', 'docs/upgrading/To1.0.md', 'docs/version-notes/0.9.x/0.9.x.md', 'docs/Changelog0.10x.md', 'db/migrations/001_users.js', 'docs/guides/database.md'].map(supportingKind),
+      ['changelog', 'changelog', 'changelog', 'changelog', undefined, undefined],
     );
     assert.deepEqual([...askedKinds('Is there an example of typed routes in TypeScript?')].sort(), ['example', 'types']);
     assert.deepEqual([...askedKinds('How do I cap the retry delay?')], []);
@@ -82,7 +104,7 @@ describe('ranking: question words written as identifiers', () => {
       'src/ids.ts': "export function readId(headers) {\n  return headers[requestIdHeader];\n}\nconst requestIdHeader = 'x-trace';\n",
       'docs/requests.md': '# Requests\n\nEach request has headers. A request may carry an id in its headers; the id of the request is logged.\n',
     };
-    const [http2, requestId] = await firstFiles(files, ['How do I enable HTTP/2?', 'Which header holds the request id?'], 'lexical');
+    const [http2, requestId] = await firstFiles(files, ['What enables HTTP/2?', 'Which header holds the request id?'], 'lexical');
     assert.equal(http2, 'src/http2.ts');
     assert.equal(requestId, 'src/ids.ts');
   });
@@ -137,6 +159,35 @@ describe('ranking: how something works inside', () => {
     assert.ok(!asksHowItWorks('How do I close a WebSocket connection?'));
     assert.ok(!asksHowItWorks('What is the default English message?'));
     assert.ok(!asksHowItWorks('How does routing work?'));
+  });
+});
+
+describe('ranking: how to do something', () => {
+  const files = {
+    'docs/extending.md': '# Extending\n\nTo add your own response method, put a file in `api/responses`: every action can then call it on `res`.\n',
+    'lib/responses.js': [
+      '// Adds each response method (the defaults, then your own) to `res`, so that every action can call it.',
+      'function addResponses(res, methods) {',
+      '  for (const [name, method] of Object.entries(methods)) res[name] = method.bind(res);',
+      '  // your own response method replaces a default response method of the same name',
+      '}',
+    ].join('\n'),
+  };
+
+  it('puts the docs that say what to do above the code that implements it when the question asks how to do it', async () => {
+    const [todo, inside] = await firstFiles(files, ['How do I add my own response method that every action can call?', 'Which function adds each response method to res?'], 'lexical');
+    assert.equal(todo, 'docs/extending.md');
+    assert.equal(inside, 'lib/responses.js');
+  });
+
+  it('tells questions about how to do something from other questions', () => {
+    assert.ok(asksHowTo('How do I add my own response method?'));
+    assert.ok(asksHowTo('How can we answer both http2 and HTTP 1.1 clients?'));
+    assert.ok(asksHowTo('Can I run a handwritten SQL statement?'));
+    assert.ok(asksHowTo('Is there a way to cap the batch size?'));
+    assert.ok(!asksHowTo('How is the retry delay computed?'));
+    assert.ok(!asksHowTo('How does routing work?'));
+    assert.ok(!asksHowTo('Which setting changes the port?'));
   });
 });
 

@@ -5,7 +5,7 @@ import type { Shard } from '../store/shard';
 import type { ChunkMeta } from '../store/vectraShard';
 import type { PoolView } from './rerank';
 import { scoreBm25, type CollectionStats } from './bm25';
-import { asksHowItWorks } from './howItWorks';
+import { asksHowItWorks, asksHowTo } from './questionIntent';
 import { analyseQuery, lookupTerms } from './queryTerms';
 import { rerankLexical, rerankVector } from './rerank';
 import { askedKinds } from './supportingFiles';
@@ -65,14 +65,15 @@ export function rankShards(shards: readonly Shard[], query: RankingQuery): Ranki
   const mode = query.mode ?? 'fused';
   const asked = askedKinds(query.question);
   const howItWorks = asksHowItWorks(query.question);
+  const howTo = asksHowTo(query.question);
   let lexical: Hit[] = [];
   if (mode !== 'vector') {
     const terms = analyseQuery(query.question);
     const pool = lexicalTop(shards, lookupTerms(terms), query.stats, query.limit * POOL_FACTOR, allow);
     const idf = (term: string) => idfOf(query.stats, term);
-    lexical = rerankLexical(pool, { terms, asked, howItWorks, idf }, HIT_VIEW, query.limit);
+    lexical = rerankLexical(pool, { terms, asked, howItWorks, howTo, idf }, HIT_VIEW, query.limit);
   }
-  const vector = mode === 'lexical' || !query.vector ? [] : rerankVector(vectorTop(shards, query.vector, query.limit, allow), { asked, howItWorks }, (hit) => hit.record.path);
+  const vector = mode === 'lexical' || !query.vector ? [] : rerankVector(vectorTop(shards, query.vector, query.limit, allow), { asked, howItWorks, howTo }, (hit) => hit.record.path);
   return { lexical, vector };
 }
 

@@ -1,5 +1,5 @@
 import { terms } from '../text/terms';
-import { isProse } from './howItWorks';
+import { isProse } from './questionIntent';
 import type { QueryTerms } from './queryTerms';
 import { isUnaskedSupporting, type SupportingKind } from './supportingFiles';
 
@@ -15,7 +15,8 @@ import { isUnaskedSupporting, type SupportingKind } from './supportingFiles';
  *   that repeats a few (terms weighed by rarity, so missing "how" costs nothing, missing "redact" much);
  * - supporting files (tests, examples, changelogs, generated and declaration files) count less unless
  *   the question asks for them;
- * - docs count less when the question asks how something works inside (howItWorks.ts).
+ * - docs count less when the question asks how something works inside, code when it asks how to do
+ *   something (questionIntent.ts).
  */
 export const RERANK = {
   /** Extra weight when every term of the question is in the path or heading. */
@@ -30,6 +31,8 @@ export const RERANK = {
   supportingWeight: 0.3,
   /** Weight of docs and other prose when the question asks how something works inside. */
   howItWorksDocsWeight: 0.7,
+  /** Weight of code (anything but prose) when the question asks how to do something. */
+  howToCodeWeight: 0.8,
 };
 
 /** What reranking needs to know of the question. */
@@ -38,6 +41,8 @@ export interface RerankQuery {
   asked: ReadonlySet<SupportingKind>;
   /** The question asks how something works inside: the code that does it answers, more than docs. */
   howItWorks: boolean;
+  /** The question asks how to do something: docs that say what to do answer, more than code. */
+  howTo: boolean;
   /** Rarity of a term in the whole collection (BM25's idf); 0 for a term in no chunk. */
   idf(term: string): number;
 }
@@ -84,7 +89,7 @@ export function rerankLexical<T extends { score: number }>(pool: readonly T[], q
       if ((file.covered & (1 << t)) === 0 && view.has(item, own[t])) file.covered |= 1 << t;
     }
     const field = 1 + RERANK.fieldBoost * (inFields / total);
-    const score = item.score * field * fileWeight(path, query.asked, query.howItWorks);
+    const score = item.score * field * fileWeight(path, query);
     scores[i] = score;
     paths.push(path);
     file.best = Math.max(file.best, score);
@@ -119,17 +124,23 @@ function termsOf(field: string): Set<string> {
   return set;
 }
 
-/** What a file's chunks count for this question: less for a supporting file or docs it does not ask for. */
-function fileWeight(path: string, asked: ReadonlySet<SupportingKind>, howItWorks: boolean): number {
+type FileQuery = Pick<RerankQuery, 'asked' | 'howItWorks' | 'howTo'>;
+
+/** What a file's chunks count for this question: less for a supporting file, docs or code it does not ask for. */
+function fileWeight(path: string, { asked, howItWorks, howTo }: FileQuery): number {
   const supporting = isUnaskedSupporting(path, asked) ? RERANK.supportingWeight : 1;
-  return howItWorks && isProse(path) ? supporting * RERANK.howItWorksDocsWeight : supporting;
+  if (!howItWorks && !howTo) return supporting;
+  const prose = isProse(path);
+  if (howItWorks && prose) return supporting * RERANK.howItWorksDocsWeight;
+  if (howTo && !prose) return supporting * RERANK.howToCodeWeight;
+  return supporting;
 }
 
 /** Vector candidates get the same file weights, so both rankings agree on what comes last. */
-export function rerankVector<T extends { score: number }>(hits: readonly T[], query: Pick<RerankQuery, 'asked' | 'howItWorks'>, pathOf: (hit: T) => string): T[] {
+export function rerankVector<T extends { score: number }>(hits: readonly T[], query: FileQuery, pathOf: (hit: T) => string): T[] {
   return hits
     .map((hit) => {
-      const weight = fileWeight(pathOf(hit), query.asked, query.howItWorks);
+      const weight = fileWeight(pathOf(hit), query);
       return weight === 1 ? hit : { ...hit, score: hit.score * weight };
     })
     .sort((a, b) => b.score - a.score);

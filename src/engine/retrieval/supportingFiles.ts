@@ -1,6 +1,6 @@
 /**
  * Files that support the code and docs rather than state what they do: tests and fixtures show an API
- * in use, examples and benchmarks exercise it, changelogs list what changed, generated and declaration
+ * in use, examples and benchmarks exercise it, changelogs and upgrade guides list what changed, generated and declaration
  * files repeat it. They mention a question's words as often as the answer does, so the ranking and the
  * offline answer count them less, unless the question asks for that kind of file.
  */
@@ -13,6 +13,9 @@ const KIND_PATHS: [SupportingKind, RegExp][] = [
   ['benchmark', /(^|\/)(bench(marks?)?|perf)\/|[._-]bench\.[a-z0-9]+$/i],
   ['example', /(^|\/)(examples?|demos?|samples?|playground)\//i],
   ['changelog', /(^|\/)(change-?log|changes|history|news|releases?|release-notes)(\.[a-z]+)?$/i],
+  // Release notes and upgrade guides list what changed as well: `Changelog0.10x.md`, `docs/upgrading/To1.0.md`,
+  // `Migration-Guide-V5.md` (prose only: a `migrations/` folder of code is code).
+  ['changelog', /(^|\/)(change-?log|upgrad|migrat|version-notes|release-notes)[^/]*(\/.*)?\.(md|mdx|markdown|txt|rst)$/i],
   ['generated', /(^|\/)(dist|build|out|coverage)\/|\.min\.[a-z]+$|\.bundle\.[a-z]+$|(^|\/)(package-lock\.json|yarn\.lock|pnpm-lock\.yaml)$/i],
   ['types', /\.d\.[cm]?ts$/i],
 ];
@@ -22,7 +25,7 @@ const KIND_WORDS: Record<SupportingKind, RegExp> = {
   test: /\b(tests?|testing|tested|specs?|fixtures?|mocks?|mocking|e2e)\b/i,
   benchmark: /\b(bench(mark(s|ed|ing)?)?|perf)\b/i,
   example: /\b(examples?|demos?|samples?)\b/i,
-  changelog: /\b(change-?logs?|changes|changed|releases?|released|history|new in)\b/i,
+  changelog: /\b(change-?logs?|changes|changed|releases?|released|history|new in|upgrad(e|es|ed|ing)|migrat(e|es|ed|ing|ion))\b/i,
   generated: /\b(dist|build|built|bundled?|bundling|compiled|minified|lock-?files?)\b/i,
   types: /\b(types?|typed|typings?|typescript|declarations?|generics?)\b/i,
 };
