@@ -29,8 +29,9 @@ export class Postings {
   /**
    * Reads the binary form written by `toBinary`: a header of six 32-bit numbers (format, data width,
    * bytes of terms, then the lengths of offsets, lengths and data), the sorted terms as UTF-8 joined by
-   * newlines, then the arrays as they are in memory, each at a multiple of 4 bytes. The arrays are views
-   * of the file's bytes: nothing is parsed. Throws on a file of another format or a torn one.
+   * newlines, then the arrays as they are in memory, each at a multiple of 4 bytes. Nothing is parsed:
+   * the arrays are copied out as they are, so the file's bytes (a quarter of them the terms, held as a
+   * string once decoded) are not kept. Throws on a file of another format or a torn one.
    */
   static fromBinary(file: Uint8Array): Postings {
     const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file); // a copy: typed-array views need aligned offsets
@@ -46,9 +47,9 @@ export class Postings {
       return start;
     };
     const terms = TermList.fromJoined(utf8.decode(new Uint8Array(bytes.buffer, take(termBytes), termBytes)));
-    const offsets = new Uint32Array(bytes.buffer, take(offsetCount * 4), offsetCount);
-    const lengths = new Uint32Array(bytes.buffer, take(lengthCount * 4), lengthCount);
-    const data = dataBits === 16 ? new Uint16Array(bytes.buffer, take(dataCount * 2), dataCount) : new Uint32Array(bytes.buffer, take(dataCount * 4), dataCount);
+    const offsets = new Uint32Array(bytes.buffer, take(offsetCount * 4), offsetCount).slice();
+    const lengths = new Uint32Array(bytes.buffer, take(lengthCount * 4), lengthCount).slice();
+    const data = (dataBits === 16 ? new Uint16Array(bytes.buffer, take(dataCount * 2), dataCount) : new Uint32Array(bytes.buffer, take(dataCount * 4), dataCount)).slice();
     if (offsets.length !== terms.count + 1) throw new Error('postings whose terms and offsets disagree');
     return new Postings(terms, offsets, data, lengths, sum(lengths));
   }
