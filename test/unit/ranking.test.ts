@@ -134,6 +134,25 @@ describe('ranking: abbreviations developers write', () => {
   });
 });
 
+describe('ranking: other words for the same thing', () => {
+  const files = {
+    'docs/records.md': '# Removing records\n\nTo remove a record from its table, call `destroy()` with the record\'s criteria. Removed records are gone for good.\n',
+    'docs/tables.md': '# Tables\n\nA table holds the data of one model, one item a row. Columns have types, defaults and validations, described on the model page with examples of each kind, and the adapter decides how they are kept.\n',
+    'docs/models.md': '# Models\n\nA model describes the data your app keeps: its attributes, their types and the associations between models.\n',
+  };
+
+  it('still puts a file with the question\'s own words above one with other words for them', async () => {
+    const exact = { ...files, 'docs/deleting.md': '# Deleting rows\n\nTo delete a row, call `destroy()`.\n' };
+    assert.deepEqual(await firstFiles(exact, ['How do I delete a row?'], 'lexical'), ['docs/deleting.md']);
+  });
+
+  it('looks up the other words of a group, phrases included, apart from the question\'s own words', () => {
+    assert.deepEqual(analyseQuery('How do I delete a row?').related.sort(), ['entri', 'eras', 'record', 'remov', 'unset']);
+    assert.ok(analyseQuery('How do I shut down the server?').related.includes('stop'));
+    assert.deepEqual(analyseQuery('Which HTTP verb or method?').related, []);
+  });
+});
+
 describe('ranking: how something works inside', () => {
   const files = {
     'docs/retries.md': '# Retries\n\nSet `maxRetries` to change the number of retries. The retry delay is computed from the retry-after header when the server sends one, and grows after each retry.\n',

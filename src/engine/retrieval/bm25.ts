@@ -259,9 +259,9 @@ export interface ScoreSink {
 
 /**
  * Offers `sink` the BM25 score of each of one group's documents that has a query term, in the order the
- * terms' postings first reach them. Repeated query terms count once.
+ * terms' postings first reach them. Repeated query terms count once; `weightOf` scales a term's share (1 if omitted).
  */
-export function scoreBm25(group: Postings, queryTerms: readonly string[], stats: CollectionStats, sink: ScoreSink): void {
+export function scoreBm25(group: Postings, queryTerms: readonly string[], stats: CollectionStats, sink: ScoreSink, weightOf?: (term: string) => number): void {
   if (stats.documents === 0 || group.size === 0) return;
   // Summed in a typed array and offered from it: a map read and write per posting, or a map of the
   // results, cost most of a query's lexical time on common terms.
@@ -271,7 +271,7 @@ export function scoreBm25(group: Postings, queryTerms: readonly string[], stats:
   for (const term of new Set(queryTerms)) {
     const df = stats.documentFrequency(term);
     if (df === 0) continue;
-    const idf = Math.log(1 + (stats.documents - df + 0.5) / (df + 0.5));
+    const idf = Math.log(1 + (stats.documents - df + 0.5) / (df + 0.5)) * (weightOf?.(term) ?? 1);
     const pairs = group.postingsOf(term);
     for (let i = 0; i < pairs.length; i += 2) {
       const doc = pairs[i];

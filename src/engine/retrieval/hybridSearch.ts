@@ -7,7 +7,7 @@ import type { PoolView } from './rerank';
 import { scoreBm25, type CollectionStats } from './bm25';
 import { asksHowItWorks, asksHowTo } from './questionIntent';
 import { analyseQuery, lookupTerms } from './queryTerms';
-import { rerankLexical, rerankVector } from './rerank';
+import { RERANK, rerankLexical, rerankVector } from './rerank';
 import { askedKinds } from './supportingFiles';
 
 /** Candidates taken from each ranking before fusing: deep enough that a chunk ranked well by one side is seen. */
@@ -69,7 +69,9 @@ export function rankShards(shards: readonly Shard[], query: RankingQuery): Ranki
   let lexical: Hit[] = [];
   if (mode !== 'vector') {
     const terms = analyseQuery(query.question);
-    const pool = lexicalTop(shards, lookupTerms(terms), query.stats, query.limit * POOL_FACTOR, allow);
+    const related = new Set(terms.related);
+    const weightOf = (term: string) => (related.has(term) ? RERANK.relatedWeight : 1);
+    const pool = lexicalTop(shards, lookupTerms(terms), query.stats, query.limit * POOL_FACTOR, allow, weightOf);
     const idf = (term: string) => idfOf(query.stats, term);
     lexical = rerankLexical(pool, { terms, asked, howItWorks, howTo, idf }, HIT_VIEW, query.limit);
   }
@@ -102,12 +104,12 @@ export function candidateOf(hit: Hit): Candidate {
   return { id: record.id, path: record.path, startLine: record.startLine, endLine: record.endLine, text: hit.shard.textOf(hit.doc), score: hit.score };
 }
 
-function lexicalTop(shards: readonly Shard[], queryTerms: readonly string[], stats: CollectionStats, limit: number, allow?: (r: ChunkMeta) => boolean): Hit[] {
+function lexicalTop(shards: readonly Shard[], queryTerms: readonly string[], stats: CollectionStats, limit: number, allow?: (r: ChunkMeta) => boolean, weightOf?: (term: string) => number): Hit[] {
   if (queryTerms.length === 0) return [];
   const top = new TopList(limit, allow);
   for (const shard of shards) {
     top.shard = shard;
-    scoreBm25(shard.postings, queryTerms, stats, top);
+    scoreBm25(shard.postings, queryTerms, stats, top, weightOf);
   }
   return top.sorted();
 }

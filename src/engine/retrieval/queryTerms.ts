@@ -1,4 +1,5 @@
 import { terms } from '../text/terms';
+import { relatedTerms } from './thesaurus';
 
 /**
  * A question's search terms. Questions write identifiers and names as separate words ("request id",
@@ -13,6 +14,8 @@ export interface QueryTerms {
   compounds: string[];
   /** Other spellings developers use for the question's words (`config` for "configuration"). */
   variants: string[];
+  /** Other words for the same thing (thesaurus.ts): looked up at a lower weight than the others. */
+  related: string[];
 }
 
 /**
@@ -68,15 +71,16 @@ export function analyseQuery(question: string): QueryTerms {
   // Looked up like the question's own words: a variant found nowhere costs nothing, and weighing
   // them down measured no better (BENCHMARKS.md).
   const variants = new Set([...own, ...compounds].flatMap(equivalentsOf).filter((t) => !known.has(t) && !compounds.has(t)));
-  return { own, compounds: [...compounds], variants: [...variants] };
+  const related = new Set([...own, ...compounds].flatMap(relatedTerms).filter((t) => !known.has(t) && !compounds.has(t) && !variants.has(t)));
+  return { own, compounds: [...compounds], variants: [...variants], related: [...related] };
 }
 
-/** Every term to look up for a question: its own, then the joined forms and other spellings. */
+/** Every term to look up for a question: its own, then the joined forms, other spellings and other words. */
 export function queryTerms(question: string): string[] {
   return lookupTerms(analyseQuery(question));
 }
 
 /** The terms of an analysed question that are looked up in the postings. */
-export function lookupTerms({ own, compounds, variants }: QueryTerms): string[] {
-  return [...own, ...compounds, ...variants];
+export function lookupTerms({ own, compounds, variants, related }: QueryTerms): string[] {
+  return [...own, ...compounds, ...variants, ...related];
 }

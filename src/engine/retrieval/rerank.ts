@@ -33,6 +33,8 @@ export const RERANK = {
   howItWorksDocsWeight: 0.7,
   /** Weight of code (anything but prose) when the question asks how to do something. */
   howToCodeWeight: 0.8,
+  /** Share of BM25 weight of a word that is not the question's but means the same (thesaurus.ts). */
+  relatedWeight: 0.4,
 };
 
 /** What reranking needs to know of the question. */
