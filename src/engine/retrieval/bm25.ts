@@ -270,8 +270,9 @@ export function scoreBm25(group: Postings, queryTerms: readonly string[], stats:
   const lengths = group.lengths;
   for (const term of new Set(queryTerms)) {
     const df = stats.documentFrequency(term);
-    if (df === 0) continue;
-    const idf = Math.log(1 + (stats.documents - df + 0.5) / (df + 0.5)) * (weightOf?.(term) ?? 1);
+    const weight = weightOf?.(term) ?? 1;
+    if (df === 0 || weight <= 0) continue;
+    const idf = Math.log(1 + (stats.documents - df + 0.5) / (df + 0.5)) * weight;
     const pairs = group.postingsOf(term);
     for (let i = 0; i < pairs.length; i += 2) {
       const doc = pairs[i];

@@ -33,8 +33,10 @@ export const RERANK = {
   howItWorksDocsWeight: 0.7,
   /** Weight of code (anything but prose) when the question asks how to do something. */
   howToCodeWeight: 0.8,
-  /** Share of BM25 weight of a word that is not the question's but means the same (thesaurus.ts). */
-  relatedWeight: 0.4,
+  /** BM25 weight of another word for a question's word (thesaurus.ts), relative to the question's own words. */
+  relatedWeight: 0.25,
+  /** Other words found in more than this share of the chunks are not looked up: common, they find nothing in particular. */
+  relatedMaxShare: 0.03,
 };
 
 /** What reranking needs to know of the question. */
