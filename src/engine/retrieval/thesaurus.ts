@@ -4,7 +4,8 @@ import { terms } from '../text/terms';
  * Words developers and docs use for the same thing ("remove" and "delete", "row" and "record", "verb"
  * and "method", "shut down" and "close"): a question says one, the file that answers it another. Each
  * word of a question also looks up the other words of its groups, weighted below the question's own
- * words (hybridSearch.ts) so they find a file that says it otherwise without outranking the exact word.
+ * words (a quarter: RERANK.relatedWeight) so they find a file that says it otherwise without outranking the
+ * exact word; those in more than 3% of the chunks are not looked up (`setting` stems to `set`, which is everywhere).
  * Written from general knowledge of software docs, before looking at any question the evaluation
  * misses; never one package's names. A two-word phrase (`shut_down`) is matched as the question's
  * joined pair (`shutdown`), as compounds are.
