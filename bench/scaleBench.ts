@@ -5,7 +5,7 @@
  * build (the main branch's, say) in the same run, size by size, for a before/after table. Draws the
  * growth as an SVG (bench-results/scale.svg). Run alone: `node --import tsx bench/scaleBench.ts [--scale]`
  * (`--sizes 10000,360000` picks sizes, `--before-sizes` those at which `--before` is measured,
- * `--memory-limit MB` the limit of the sizes beyond the corpus).
+ * `--memory-limit MB` the limit of the sizes beyond the corpus; by default the product's, as users run it).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -23,11 +23,6 @@ import { runAlone } from './runAlone';
 const OURS_SCRIPT = path.join(CORPUS_DIR, 'oursScenarios.js');
 /** Where copies of the corpus are hard-linked for sizes beyond it. */
 const SCALE_ROOT = path.join(CORPUS_DIR, 'scale');
-/**
- * The --memory-limit of sizes beyond the corpus: 360,000 chunks hold 350 MB of vectors alone, more
- * than the default limit (384 MB) leaves room for; smaller sizes run with the default.
- */
-const LARGE_MEMORY_LIMIT_MB = 1024;
 
 interface Measured {
   chunks: number;
@@ -77,7 +72,7 @@ export async function runScaleBench(log: (line: string) => void = (l) => process
         const { include } = select(packages, size);
         args = { root: CORPUS_ROOT, include, dir: '', queries: QUERIES };
       } else {
-        args = { root: scaledRoot(Math.round(size / corpusChunks)), include: ['**'], dir: '', queries: QUERIES, memoryLimitMb: Number(flag('--memory-limit') ?? LARGE_MEMORY_LIMIT_MB) };
+        args = { root: scaledRoot(Math.round(size / corpusChunks)), include: ['**'], dir: '', queries: QUERIES, memoryLimitMb: flag('--memory-limit') ? Number(flag('--memory-limit')) : undefined };
       }
       for (const [name, engine] of builds) {
         if (name === 'before' && beforeSizes && !beforeSizes.includes(size)) continue;
