@@ -4,7 +4,6 @@ import { promises as fs } from 'node:fs';
 import type { SkipCounts } from '../../protocol/indexing';
 import type { ChunkSettings } from '../../protocol/indexThread';
 import type { FileChange, FileEntry } from '../store/shard';
-import type { StoredIndex } from '../store/storedIndex';
 import type { ChunkRecord } from '../store/vectraShard';
 import { terms } from '../text/terms';
 import { chunkFile, embeddingText } from './chunker';
@@ -28,12 +27,18 @@ export interface PendingChunk {
 /** A file's change before its chunks are embedded. */
 export type PreparedChange = Omit<FileChange, 'chunks'> & { pending: PendingChunk[] };
 
+/** A file's catalog entry in the index, if it has one: a file whose content did not change is not chunked again. */
+export type CatalogLookup = (relPath: string) => FileEntry | undefined;
+
+/** What preparing reports of each file (a `FileReport`, or the preparation thread's record of one). */
+export type PreparationReport = Pick<FileReport, 'active' | 'read' | 'stage' | 'error'>;
+
 /**
  * Reads and chunks files: unreadable ones are counted, binary and minified ones remembered as skipped,
  * files whose content did not change only touched (their chunks are kept, not embedded again).
  */
-export async function prepareFiles(stored: StoredIndex, files: readonly ScannedFile[], skipped: SkipCounts, chunking?: ChunkSettings,
-  report?: FileReport): Promise<PreparedChange[]> {
+export async function prepareFiles(catalog: CatalogLookup, files: readonly ScannedFile[], skipped: SkipCounts, chunking?: ChunkSettings,
+  report?: PreparationReport): Promise<PreparedChange[]> {
   const results: PreparedChange[] = [];
   await forEachLimited(files, READ_CONCURRENCY, async (file) => {
     const since = performance.now();
@@ -46,7 +51,7 @@ export async function prepareFiles(stored: StoredIndex, files: readonly ScannedF
       return; // vanished or unreadable since the scan: its old chunks, if any, stay until it can be read again
     }
     const read = performance.now();
-    const change = prepareFile(file, bytes, stored.shardOf(file.path).files.get(file.path), chunking);
+    const change = prepareFile(file, bytes, catalog(file.path), chunking);
     if (change.skipped) skipped[change.skipped.reason]++;
     else if (!change.touchOnly && report?.active) {
       report.read(file.path, since, read);

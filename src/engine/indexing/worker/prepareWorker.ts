@@ -1,0 +1,33 @@
+/** The preparation thread (see `PreparationThread`): prepares each batch it is sent and replies with its chunks. */
+import { parentPort } from 'node:worker_threads';
+import { emptySkipCounts } from '../../../protocol/indexing';
+import { prepareFiles, type PreparationReport } from '../filePreparation';
+import type { PrepareReply, PrepareRequest, RecordedEvent } from './preparationThread';
+
+const port = parentPort!;
+const now = () => performance.timeOrigin + performance.now();
+
+/** Records the report calls, with times since the epoch, for the index thread to replay. */
+function recorder(events: RecordedEvent[]): PreparationReport {
+  const origin = performance.timeOrigin;
+  return {
+    active: true,
+    read: (path, since, at = performance.now()) => events.push({ kind: 'read', path, since: origin + since, at: origin + at }),
+    stage: (path, _stage, chunks) => events.push({ kind: 'chunked', path, chunks, at: now() }),
+    error: (path, reason) => events.push({ kind: 'error', path, reason }),
+  };
+}
+
+port.on('message', async (request: PrepareRequest) => {
+  const catalog = new Map(request.catalog);
+  const skipped = emptySkipCounts();
+  const events: RecordedEvent[] = [];
+  let reply: PrepareReply;
+  try {
+    const changes = await prepareFiles((p) => catalog.get(p), request.files, skipped, request.chunking, request.report ? recorder(events) : undefined);
+    reply = { id: request.id, changes, skipped, events };
+  } catch (err) {
+    reply = { id: request.id, error: err instanceof Error ? err.message : String(err) }; // prepared again inline, where the error surfaces
+  }
+  port.postMessage(reply);
+});
