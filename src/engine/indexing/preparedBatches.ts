@@ -1,4 +1,4 @@
-/** A sync's files in batches, read and chunked on two threads when there is more than one batch. */
+/** A sync's files in batches, read and chunked on a second thread when there is more than one batch. */
 import type { SkipCounts } from '../../protocol/indexing';
 import type { ChunkSettings } from '../../protocol/indexThread';
 import { EMBED_BATCH } from './embedding';
@@ -22,21 +22,13 @@ export interface Preparation {
   script?: string;
 }
 
-interface Ahead {
-  files: ScannedFile[];
-  prepared: Promise<PreparedChange[]>;
-  ready: boolean;
-}
-
 /**
- * Hands out the files to read in batches, prepared. With a preparation thread, that thread prepares
- * batches ahead while this one embeds and saves; when the thread's next batch is not ready yet, this
- * thread prepares the following one itself instead of waiting, so both cores stay busy whichever side
- * is slower. Batches come out nearly in order (within `AHEAD + 1`), which keeps saves shard by shard.
+ * Hands out the files to read in batches, prepared, in order. With a preparation thread, that thread
+ * reads and chunks the next batches while this one embeds and saves the current one.
  */
 export class PreparedBatches {
   private start = 0;
-  private readonly ahead: Ahead[] = [];
+  private readonly ahead: { files: ScannedFile[]; prepared: Promise<PreparedChange[]> }[] = [];
   private readonly thread: PreparationThread | undefined;
 
   /** `maxBytes`: the most file bytes a batch holds (see `nextFiles`). */
@@ -52,14 +44,17 @@ export class PreparedBatches {
 
   /** The next batch's files and their prepared changes. */
   async next(): Promise<{ files: ScannedFile[]; prepared: PreparedChange[] }> {
-    this.sendAhead();
-    const first = this.ahead[0];
-    if (first && (first.ready || this.start >= this.read.length)) {
-      this.ahead.shift();
-      return { files: first.files, prepared: await first.prepared };
-    }
-    const files = this.claim();
     const { catalog, skipped, chunking, report } = this.preparation;
+    const thread = this.thread;
+    while (thread && this.ahead.length < AHEAD && this.start < this.read.length) {
+      const files = this.claim();
+      const prepared = thread.prepare(catalog, files, skipped, report);
+      prepared.catch(() => undefined); // a failure surfaces when the batch is taken (or never, if the sync stops first)
+      this.ahead.push({ files, prepared });
+    }
+    const first = this.ahead.shift();
+    if (first) return { files: first.files, prepared: await first.prepared };
+    const files = this.claim();
     return { files, prepared: await prepareFiles(catalog, files, skipped, chunking, report) };
   }
 
@@ -67,19 +62,6 @@ export class PreparedBatches {
   async close(): Promise<void> {
     this.ahead.length = 0;
     await this.thread?.close();
-  }
-
-  private sendAhead(): void {
-    const thread = this.thread;
-    if (!thread) return;
-    while (this.ahead.length < AHEAD && this.start < this.read.length) {
-      const files = this.claim();
-      const { catalog, skipped, report } = this.preparation;
-      const ahead: Ahead = { files, prepared: thread.prepare(catalog, files, skipped, report), ready: false };
-      // Marked when done; a failure surfaces when the batch is taken (or never, if the sync stops first).
-      ahead.prepared.then(() => { ahead.ready = true; }, () => { ahead.ready = true; });
-      this.ahead.push(ahead);
-    }
   }
 
   private claim(): ScannedFile[] {

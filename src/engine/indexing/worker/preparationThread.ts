@@ -1,14 +1,14 @@
 /**
  * A second thread for a first index (or any sync of more than one batch): it reads, classifies, hashes,
- * redacts, chunks and computes the search terms of the next batch of files while the index thread
- * embeds and saves the current one. The chunks are the same as preparing inline: the same function
- * makes them (`prepareFiles`), on the other thread.
+ * redacts and chunks (the token cap: the costliest step) the next batches of files while the index
+ * thread computes the search terms of the current one, embeds and saves it. The chunks are the same as
+ * preparing inline: the same functions make them (`chunkFiles`, then `withTerms`).
  */
 import { Worker } from 'node:worker_threads';
 import type { SkipCounts } from '../../../protocol/indexing';
 import type { ChunkSettings } from '../../../protocol/indexThread';
 import type { FileEntry } from '../../store/shard';
-import { prepareFiles, type CatalogLookup, type PreparationReport, type PreparedChange } from '../filePreparation';
+import { prepareFiles, withTerms, type CatalogLookup, type ChunkedChange, type PreparationReport, type PreparedChange } from '../filePreparation';
 import type { ScannedFile } from '../scanner';
 
 /** One batch to prepare: its files, their catalog entries (if any), whether to record file events. */
@@ -30,14 +30,14 @@ export type RecordedEvent =
   | { kind: 'error'; path: string; reason: string };
 
 export type PrepareReply =
-  | { id: number; changes: PreparedChange[]; skipped: SkipCounts; events: RecordedEvent[] }
+  | { id: number; changes: ChunkedChange[]; skipped: SkipCounts; events: RecordedEvent[] }
   | { id: number; error: string };
 
 /**
  * The preparation thread's heap limit, outside the index's memory limit: it holds the tokenizer's tables
- * (about 45 MB, which the index thread then does not load during the sync) and one batch of files with
- * their chunks and terms, never the index. Over it the thread stops and the index thread prepares the
- * rest itself, under its own limit.
+ * (about 45 MB, which the index thread then does not load during the sync) and a batch of files and
+ * their chunks, never the index. Over it the thread stops and the index thread prepares the rest
+ * itself, under its own limit.
  */
 const PREPARATION_HEAP_MB = 128;
 /** As the index thread's (see `IndexClient`): indexing's short-lived objects are collected young. */
@@ -69,7 +69,10 @@ export class PreparationThread {
     }
   }
 
-  /** Prepares `files` as `prepareFiles` does, on the thread when it runs; counts and file events land in `skipped` and `report`. */
+  /**
+   * Prepares `files` as `prepareFiles` does: read and chunked on the thread when it runs, their terms
+   * computed here. Counts and file events land in `skipped` and `report`.
+   */
   async prepare(catalog: CatalogLookup, files: readonly ScannedFile[], skipped: SkipCounts, report: PreparationReport): Promise<PreparedChange[]> {
     const reply = this.worker ? await this.request(catalog, files, report.active) : undefined;
     if (!reply || 'error' in reply) return prepareFiles(catalog, files, skipped, this.chunking, report);
@@ -80,7 +83,7 @@ export class PreparationThread {
       else if (event.kind === 'chunked') report.stage(event.path, 'chunked', event.chunks, event.at - origin);
       else report.error(event.path, event.reason);
     }
-    return reply.changes;
+    return reply.changes.map(withTerms);
   }
 
   /** Stops the thread (its tokenizer tables and heap are freed); a batch still being prepared is dropped, never prepared inline. */

@@ -1,7 +1,7 @@
-/** The preparation thread (see `PreparationThread`): prepares each batch it is sent and replies with its chunks. */
+/** The preparation thread (see `PreparationThread`): reads and chunks each batch it is sent and replies with the chunks. */
 import { parentPort } from 'node:worker_threads';
 import { emptySkipCounts } from '../../../protocol/indexing';
-import { prepareFiles, type PreparationReport } from '../filePreparation';
+import { chunkFiles, type PreparationReport } from '../filePreparation';
 import type { PrepareReply, PrepareRequest, RecordedEvent } from './preparationThread';
 
 const port = parentPort!;
@@ -24,7 +24,7 @@ port.on('message', async (request: PrepareRequest) => {
   const events: RecordedEvent[] = [];
   let reply: PrepareReply;
   try {
-    const changes = await prepareFiles((p) => catalog.get(p), request.files, skipped, request.chunking, request.report ? recorder(events) : undefined);
+    const changes = await chunkFiles((p) => catalog.get(p), request.files, skipped, request.chunking, request.report ? recorder(events) : undefined);
     reply = { id: request.id, changes, skipped, events };
   } catch (err) {
     reply = { id: request.id, error: err instanceof Error ? err.message : String(err) }; // prepared again inline, where the error surfaces
