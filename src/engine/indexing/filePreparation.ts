@@ -49,15 +49,16 @@ export async function prepareFiles(catalog: CatalogLookup, files: readonly Scann
 /**
  * Reads and chunks files: unreadable ones are counted, binary and minified ones remembered as skipped,
  * files whose content did not change only touched (their chunks are kept, not embedded again).
+ * `readFile` reads one file (by default asynchronously, `READ_CONCURRENCY` at once).
  */
 export async function chunkFiles(catalog: CatalogLookup, files: readonly ScannedFile[], skipped: SkipCounts, chunking?: ChunkSettings,
-  report?: PreparationReport): Promise<ChunkedChange[]> {
+  report?: PreparationReport, readFile: (absPath: string) => Promise<Buffer> | Buffer = (p) => fs.readFile(p)): Promise<ChunkedChange[]> {
   const results: ChunkedChange[] = [];
   await forEachLimited(files, READ_CONCURRENCY, async (file) => {
     const since = performance.now();
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(file.absPath);
+      bytes = await readFile(file.absPath);
     } catch (err) {
       skipped.unreadable++;
       report?.error(file.path, readFailure(err));

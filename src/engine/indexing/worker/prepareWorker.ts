@@ -1,4 +1,5 @@
 /** The preparation thread (see `PreparationThread`): reads and chunks each batch it is sent and replies with the chunks. */
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { emptySkipCounts } from '../../../protocol/indexing';
 import { chunkFiles, type PreparationReport } from '../filePreparation';
@@ -24,7 +25,9 @@ port.on('message', async (request: PrepareRequest) => {
   const events: RecordedEvent[] = [];
   let reply: PrepareReply;
   try {
-    const changes = await chunkFiles((p) => catalog.get(p), request.files, skipped, request.chunking, request.report ? recorder(events) : undefined);
+    // Read synchronously: this thread has nothing else to do meanwhile, and its reads stay off libuv's
+    // four threads, which the index thread's saves (writes, fsync) keep busy.
+    const changes = await chunkFiles((p) => catalog.get(p), request.files, skipped, request.chunking, request.report ? recorder(events) : undefined, readFileSync);
     reply = { id: request.id, changes, skipped, events };
   } catch (err) {
     reply = { id: request.id, error: err instanceof Error ? err.message : String(err) }; // prepared again inline, where the error surfaces
