@@ -1,4 +1,5 @@
 /** A full sync: scan the folder, plan what to read and what to remove, then read, embed and save in batches. */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { IndexSummary, SkipCounts } from '../../protocol/indexing';
 import { CancelledError } from '../errors';
 import type { StoredIndex } from '../store/storedIndex';
@@ -90,6 +91,9 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
   const filesTotal = scan.files.length;
   try {
     while (!batches.done) {
+      // A batch prepared ahead is there without waiting for anything: one turn of the event loop lets a
+      // cancellation sent to this thread arrive before the next batch, as reading files inline did.
+      await nextTurn();
       if (options.signal?.aborted) throw new CancelledError();
       if (job.lock.lost) throw job.lock.lost; // no use embedding what cannot be saved
       const { files, prepared } = await batches.next();
