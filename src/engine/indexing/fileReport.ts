@@ -25,12 +25,13 @@ export class FileReport {
     this.listener({ type: 'file_stage', path, stage: 'read', chunks: 0, ms: Math.round(at - since) });
   }
 
-  stage(path: string, stage: FileStage, chunks: number): void {
+  /** A file reached `stage` at `at` (by default now). */
+  stage(path: string, stage: FileStage, chunks: number, at = performance.now()): void {
     if (!this.listener) return;
     const since = this.started.get(path);
     if (since === undefined) return; // not a file this job (re-)indexes
     if (stage === 'stored') this.started.delete(path);
-    this.listener({ type: 'file_stage', path, stage, chunks, ms: Math.round(performance.now() - since) });
+    this.listener({ type: 'file_stage', path, stage, chunks, ms: Math.round(at - since) });
   }
 
   error(path: string, reason: string): void {

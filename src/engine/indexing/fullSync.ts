@@ -1,12 +1,13 @@
 /** A full sync: scan the folder, plan what to read and what to remove, then read, embed and save in batches. */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { IndexSummary, SkipCounts } from '../../protocol/indexing';
 import { CancelledError } from '../errors';
 import type { StoredIndex } from '../store/storedIndex';
 import { ChangeBatch } from './commit';
-import { EMBED_BATCH, embedChanges } from './embedding';
-import { prepareFiles } from './filePreparation';
+import { embedChanges } from './embedding';
 import { FileReport, reportStored } from './fileReport';
 import { jobSummary, type IndexJob } from './indexJob';
+import { PreparedBatches } from './preparedBatches';
 import { scanWorkspace, type ScannedFile } from './scanner';
 import type { RunOptions } from './searchIndex';
 
@@ -65,17 +66,6 @@ export function planSync(stored: StoredIndex, scanned: readonly ScannedFile[], s
   return { remove, removedFiles, read: read.map((r) => r.file) };
 }
 
-/**
- * The files read in one step from `start`: up to `EMBED_BATCH` of them, fewer when they hold more
- * than `maxBytes` (a step's texts, chunks and terms are all in memory at once), at least one.
- */
-function nextFiles(read: readonly ScannedFile[], start: number, maxBytes: number): ScannedFile[] {
-  let end = start;
-  let bytes = 0;
-  while (end < read.length && end - start < EMBED_BATCH && (end === start || bytes + read[end].size <= maxBytes)) bytes += read[end++].size;
-  return read.slice(start, end);
-}
-
 /** Brings the whole index up to date with the folder. A cancelled sync saves what it finished. */
 export async function runSync(job: IndexJob, options: RunOptions): Promise<IndexSummary> {
   const started = performance.now();
@@ -92,17 +82,21 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
   const commit = async () => reportStored(fileReport, await batch.commit());
 
   const commitTextLength = (job.settings.memoryLimitMb ?? DEFAULT_LIMIT_MB) * 2 ** 20 * COMMIT_TEXT_SHARE;
+  const batches = new PreparedBatches(plan.read, commitTextLength / 4, {
+    catalog: (p) => stored.shardOf(p).files.get(p), skipped, chunking: job.settings.chunking, report: fileReport, script: job.preparationScript,
+  });
   let indexedFiles = 0;
   let redacted = 0;
   let filesDone = scan.files.length - plan.read.length;
   const filesTotal = scan.files.length;
-  let files: ScannedFile[] = [];
   try {
-    for (let i = 0; i < plan.read.length; i += files.length) {
+    while (!batches.done) {
+      // A batch prepared ahead is there without waiting for anything: one turn of the event loop lets a
+      // cancellation sent to this thread arrive before the next batch, as reading files inline did.
+      await nextTurn();
       if (options.signal?.aborted) throw new CancelledError();
       if (job.lock.lost) throw job.lock.lost; // no use embedding what cannot be saved
-      files = nextFiles(plan.read, i, commitTextLength / 4);
-      const prepared = await prepareFiles(stored, files, skipped, job.settings.chunking, fileReport);
+      const { files, prepared } = await batches.next();
       for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal, fileReport)) {
         if (change.entry && !change.touchOnly) {
           indexedFiles++;
@@ -118,6 +112,8 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
   } catch (err) {
     if (err instanceof CancelledError) await commit(); // what is done stays done
     throw err;
+  } finally {
+    await batches.close();
   }
   report({ phase: 'saving', filesDone, filesTotal, chunks: stored.chunkCount + batch.pendingChunks });
   await commit();

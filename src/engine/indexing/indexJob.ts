@@ -14,6 +14,8 @@ export interface IndexJob {
   /** Checked before each save: a job that lost the lock stops writing. */
   lock: IndexLock;
   warn: (message: string) => void;
+  /** The preparation thread's script, if this job may use one (see `IndexOptions`). */
+  preparationScript?: string;
   /** Throws `index_out_of_memory` when the index holds more than its memory limit (see `MemoryBudget`). */
   checkMemory: () => void;
 }

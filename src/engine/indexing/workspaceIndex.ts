@@ -26,6 +26,11 @@ export interface IndexOptions extends IndexSettings {
   embedder?: Embedder;
   /** Warnings worth showing a user: repaired shards, rebuilds. */
   onWarning?: (message: string) => void;
+  /**
+   * The preparation thread's script (the index thread passes it): a sync of more than one batch reads and
+   * chunks the next batch there while this thread embeds and saves. Without it, files are prepared inline.
+   */
+  preparationScript?: string;
 }
 
 /**
@@ -177,7 +182,7 @@ export class WorkspaceIndex implements SearchIndex {
     }
     const { embedder, options } = this;
     const { stored } = this;
-    return { settings: options, stored, embedder, dimensions, lock, warn: (message) => this.warn(message), checkMemory: () => this.budget?.check(stored) };
+    return { settings: options, stored, embedder, dimensions, lock, preparationScript: options.preparationScript, warn: (message) => this.warn(message), checkMemory: () => this.budget?.check(stored) };
   }
 
   private async load(dimensions: number | undefined): Promise<void> {

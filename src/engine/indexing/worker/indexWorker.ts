@@ -2,6 +2,7 @@
  * The index's own thread: scanning, chunking, embedding, saving and searching all run here, so a large
  * workspace never stalls the editor's extension host, and the heap limit the client sets bounds memory.
  */
+import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IndexProgress } from '../../../protocol/indexing';
 import type { FromIndexThread, IndexCall, IndexCalls, IndexReply, IndexRequest, IndexThreadSetup, SerializedError, ToIndexThread } from '../../../protocol/indexThread';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const index = await WorkspaceIndex.open({
     ...setup.settings,
     embedder: createEmbedder(setup.embedder),
+    preparationScript: path.join(__dirname, 'prepareWorker.js'), // bundled beside this script
     onWarning: (message) => {
       post({ type: 'warning', message });
       // The state carries the recent warnings; while opening, the `ready` state does.
