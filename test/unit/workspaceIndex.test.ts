@@ -140,6 +140,20 @@ describe('WorkspaceIndex: the file watcher entry', () => {
     assert.ok(!found.some((p) => p.startsWith('secrets/') || p === 'docs/architecture.md'));
     assert.equal((await index.sync()).indexedFiles, 0, 'a full sync agrees with what the watcher did');
   });
+
+  it('a deleted folder reported alone (without its files) takes its files out of the index', async () => {
+    const root = await makeWorkspace({ ...SAMPLE_PROJECT, 'src/cache/lru.ts': 'export const LRU_EVICTION = "least recently used";\n', 'src/cache/notes/ttl.md': '# Cache TTL\nEntries expire after least recently used eviction.\n' });
+    const { index } = await openIndex(root, await tempDir());
+    await index.sync();
+    assert.ok((await paths(index, 'least recently used eviction')).some((p) => p.startsWith('src/cache/')));
+    await fs.rm(path.join(root, 'src/cache'), { recursive: true });
+    const summary = await index.updateFiles([], [path.join(root, 'src/cache')]);
+    assert.equal(summary.removedFiles, 2);
+    assert.ok(!(await paths(index, 'least recently used eviction')).some((p) => p.startsWith('src/cache/')));
+    assert.ok((await paths(index, 'connection pool')).includes('src/db/pool.ts'), 'files outside it stay');
+    const again = await index.sync();
+    assert.deepEqual([again.indexedFiles, again.removedFiles], [0, 0], 'a full sync agrees with what the watcher did');
+  });
 });
 
 describe('WorkspaceIndex: rebuilds and recovery', () => {

@@ -44,21 +44,25 @@ async function planUpdate(settings: IndexSettings, stored: StoredIndex, changed:
   warn: (message: string) => void) {
   const filter = new PathFilter(settings.scan ?? {});
   const maxBytes = settings.scan?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const remove: string[] = [];
+  const remove = new Set<string>();
   const read: ScannedFile[] = [];
   let removedFiles = 0;
-  const drop = (rel: string) => {
+  /** Paths gone that the index does not know as files: folders, whose files went with them. */
+  const goneFolders = new Set<string>();
+  const drop = (rel: string, gone = false) => {
+    if (remove.has(rel)) return;
     const shard = stored.shardOf(rel);
     if (shard.files.has(rel)) removedFiles++;
-    if (shard.files.has(rel) || shard.skipped.has(rel) || shard.records.hasPath(rel)) remove.push(rel);
+    if (shard.files.has(rel) || shard.skipped.has(rel) || shard.records.hasPath(rel)) remove.add(rel);
+    else if (gone) goneFolders.add(rel);
   };
-  for (const rel of deleted.map((p) => relativePath(settings.root, p))) if (rel) drop(rel);
+  for (const rel of deleted.map((p) => relativePath(settings.root, p))) if (rel) drop(rel, true);
   for (const rel of new Set(changed.map((p) => relativePath(settings.root, p)))) {
     if (!rel) continue;
     const absPath = path.join(settings.root, rel);
     const stat = await fs.lstat(absPath).catch(() => undefined);
     if (!stat?.isFile()) {
-      drop(rel); // gone, a folder, or a symbolic link: not indexed, as in a full scan
+      drop(rel, !stat); // gone, a folder, or a symbolic link: not indexed, as in a full scan
       continue;
     }
     const reason = filter.excluded(rel) || !filter.included(rel) ? 'ignored' : await ignoredBecause(settings.root, rel)
@@ -71,7 +75,24 @@ async function planUpdate(settings: IndexSettings, stored: StoredIndex, changed:
       read.push({ path: rel, absPath, size: stat.size, mtimeMs: stat.mtimeMs });
     }
   }
-  return { remove, removedFiles, read };
+  // A deleted folder is often reported alone, without its files (a recursive delete, a branch switch).
+  if (goneFolders.size > 0) {
+    for (const rel of pathsUnder(stored, goneFolders)) drop(rel);
+  }
+  return { remove: [...remove], removedFiles, read };
+}
+
+/** The indexed or remembered paths inside any of `folders`: one pass over the catalogs, each path's folders looked up. */
+function pathsUnder(stored: StoredIndex, folders: ReadonlySet<string>): Set<string> {
+  const inside = new Set<string>();
+  const isInside = (p: string) => {
+    for (let slash = p.indexOf('/'); slash > 0; slash = p.indexOf('/', slash + 1)) if (folders.has(p.slice(0, slash))) return true;
+    return false;
+  };
+  for (const shard of stored.shards) {
+    for (const p of [...shard.files.keys(), ...shard.skipped.keys(), ...shard.records.paths()]) if (isInside(p)) inside.add(p);
+  }
+  return inside;
 }
 
 /** A path inside the folder, relative with forward slashes; undefined for one outside it. */
