@@ -1,11 +1,13 @@
 // The extension's behaviour inside the real extension host: commands, the index, settings, and @rag's result.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activate, askChat, commandsStartingWith, fakeLmRecords, fixtureUri, waitFor } from './helpers';
 import { suite, suiteSetup, test } from './tdd';
 
 interface Api {
-  session: { state: { files: number; chunks: number }; search(q: string, o?: { k?: number }): Promise<{ path: string; startLine: number }[]> };
+  session: { state: { files: number; chunks: number }; search(q: string, o?: { k?: number }): Promise<{ path: string; startLine: number }[]>; clear(): Promise<void> };
 }
 
 interface RagResult extends vscode.ChatResult {
@@ -140,5 +142,29 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
     } finally {
       await vscode.workspace.fs.delete(uri);
     }
+  });
+
+  test('a first index of several batches (600 more files: the preparation thread\'s case) indexes and finds every file', async function () {
+    this.timeout(180_000);
+    // Over 256 files a sync prepares batches on the preparation thread (dist/prepareWorker.js in the .vsix).
+    const folder = fixtureUri('bulk').fsPath;
+    const files = api.session.state.files;
+    fs.mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 600; i++) {
+      const extra = i === 537 ? 'The marmoset ledger reconciles its accounts at midnight.\n' : '';
+      fs.writeFileSync(path.join(folder, `note${i}.md`), `# Bulk note ${i}\n\nNote number ${i} of the bulk folder.\n${extra}`);
+    }
+    try {
+      const found = async () => (await api.session.search('marmoset ledger midnight', { k: 1 }))[0]?.path === 'bulk/note537.md';
+      // The watcher indexes them first; once it is done, the index is cleared and built again from scratch.
+      await waitFor('the watcher to index the new folder', async () => api.session.state.files >= files + 600 && await found(), { timeout: 60_000 });
+      await api.session.clear();
+      const summaries = await vscode.commands.executeCommand<{ files: number; indexedFiles: number }[]>('workspaceRag.reindex');
+      assert.ok(summaries && summaries[0].indexedFiles >= files + 600, JSON.stringify({ files, summaries }));
+      assert.ok(await found(), 'a file of the third batch is found after the first index');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+    await waitFor('the folder gone from the index', async () => (await api.session.search('marmoset ledger midnight', { k: 1 }))[0]?.path !== 'bulk/note537.md', { timeout: 60_000 });
   });
 });
