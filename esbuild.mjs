@@ -22,8 +22,6 @@ const builds = [
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { engine: 'src/engine/index.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { indexWorker: 'src/engine/indexing/worker/indexWorker.ts' }, outdir: 'dist' },
-  // Started by the index thread to read and chunk the next files of a large sync (found beside indexWorker.js).
-  { ...node, entryPoints: { prepareWorker: 'src/engine/indexing/worker/prepareWorker.ts' }, outdir: 'dist' },
   // Loaded by the index thread only for Ollama or OpenAI embeddings, so their clients stay out of its heap otherwise.
   { ...node, entryPoints: { remoteEmbedders: 'src/engine/indexing/worker/remoteEmbedders.ts' }, outdir: 'dist' },
   {

@@ -10,7 +10,7 @@ import { IndexClient } from '../../src/engine/indexing/worker/indexClient';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
 import { makeWorkspace, tempDir } from '../helpers/workspace';
 
-/** The built worker (npm test builds before running integration tests); it starts dist/prepareWorker.js beside it. */
+/** The built worker (npm test builds before running integration tests); it starts itself again as the preparation thread. */
 const workerScript = path.resolve(__dirname, '../../dist/indexWorker.js');
 
 /**

@@ -146,7 +146,7 @@ suite('Workspace RAG: commands, index and @rag (extension host)', () => {
 
   test('a first index of several batches (600 more files: the preparation thread\'s case) indexes and finds every file', async function () {
     this.timeout(180_000);
-    // Over 256 files a sync prepares batches on the preparation thread (dist/prepareWorker.js in the .vsix).
+    // Over 256 files a sync prepares batches on the preparation thread (indexWorker.js of the .vsix in its second role).
     const folder = fixtureUri('bulk').fsPath;
     const files = api.session.state.files;
     fs.mkdirSync(folder, { recursive: true });

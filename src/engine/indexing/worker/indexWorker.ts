@@ -1,8 +1,8 @@
 /**
  * The index's own thread: scanning, chunking, embedding, saving and searching all run here, so a large
  * workspace never stalls the editor's extension host, and the heap limit the client sets bounds memory.
+ * The same script, started by this thread in the preparation role, is a large sync's preparation thread.
  */
-import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IndexProgress } from '../../../protocol/indexing';
 import type { FromIndexThread, IndexCall, IndexCalls, IndexReply, IndexRequest, IndexThreadSetup, SerializedError, ToIndexThread } from '../../../protocol/indexThread';
@@ -12,6 +12,8 @@ import type { RunOptions } from '../searchIndex';
 import { WorkspaceIndex } from '../workspaceIndex';
 import { createEmbedder } from './embedderFactory';
 import { FileBatcher } from './fileBatcher';
+import { isPreparationRole } from './preparationThread';
+import { servePreparation } from './prepareWorker';
 
 const port = parentPort!;
 const setup = workerData as IndexThreadSetup;
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
   const index = await WorkspaceIndex.open({
     ...setup.settings,
     embedder: createEmbedder(setup.embedder),
-    preparationScript: path.join(__dirname, 'prepareWorker.js'), // bundled beside this script
+    preparationScript: __filename, // this script, in the preparation role
     onWarning: (message) => {
       post({ type: 'warning', message });
       // The state carries the recent warnings; while opening, the `ready` state does.
@@ -92,4 +94,5 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err) => post({ type: 'error', id: null, error: serialize(err) }));
+if (isPreparationRole(workerData)) servePreparation(port);
+else main().catch((err) => post({ type: 'error', id: null, error: serialize(err) }));

@@ -43,6 +43,13 @@ const PREPARATION_HEAP_MB = 128;
 /** As the index thread's (see `IndexClient`): indexing's short-lived objects are collected young. */
 const YOUNG_GENERATION_MB = 16;
 
+/** What the index thread's script is started with to serve as the preparation thread instead (see indexWorker.ts). */
+export const PREPARATION_ROLE = { role: 'prepare' } as const;
+
+export function isPreparationRole(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { role?: unknown }).role === PREPARATION_ROLE.role;
+}
+
 /**
  * Prepares batches on the preparation thread; if that thread cannot start or stops, inline (on the
  * calling thread) instead, so a sync never depends on it.
@@ -52,9 +59,10 @@ export class PreparationThread {
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: PrepareReply | undefined) => void>();
 
+  /** `script`: the index thread's script (indexWorker.js), started in the preparation role. */
   constructor(script: string, private readonly chunking: ChunkSettings | undefined) {
     try {
-      const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: PREPARATION_HEAP_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      const worker = new Worker(script, { workerData: PREPARATION_ROLE, resourceLimits: { maxOldGenerationSizeMb: PREPARATION_HEAP_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       worker.on('message', (reply: PrepareReply) => this.settle(reply.id, reply));
       const stopped = () => {
         if (this.worker !== worker) return;
