@@ -13,7 +13,7 @@ import { WorkspaceIndex } from '../workspaceIndex';
 import { createEmbedder } from './embedderFactory';
 import { FileBatcher } from './fileBatcher';
 import { isPreparationRole } from './preparationThread';
-import { servePreparation } from './prepareWorker';
+import { servePreparation } from './preparationServer';
 
 const port = parentPort!;
 const setup = workerData as IndexThreadSetup;
