@@ -23,7 +23,7 @@ export async function runUpdate(job: IndexJob, changed: readonly string[], delet
   let indexedFiles = 0;
   let redacted = 0;
   const fileReport = new FileReport(options.onFile);
-  const prepared = await prepareFiles((p) => job.stored.shardOf(p).files.get(p), plan.read, skipped, job.settings.chunking, fileReport);
+  const prepared = await prepareFiles((p) => job.stored.fileEntry(p), plan.read, skipped, job.settings.chunking, fileReport);
   for (const change of await embedChanges(job.embedder, prepared, job.dimensions, options.signal, fileReport)) {
     if (change.entry && !change.touchOnly) {
       indexedFiles++;

@@ -83,7 +83,7 @@ export async function runSync(job: IndexJob, options: RunOptions): Promise<Index
 
   const commitTextLength = (job.settings.memoryLimitMb ?? DEFAULT_LIMIT_MB) * 2 ** 20 * COMMIT_TEXT_SHARE;
   const batches = new PreparedBatches(plan.read, commitTextLength / 4, {
-    catalog: (p) => stored.shardOf(p).files.get(p), skipped, chunking: job.settings.chunking, report: fileReport, script: job.preparationScript,
+    catalog: (p) => stored.fileEntry(p), skipped, chunking: job.settings.chunking, report: fileReport, script: job.preparationScript,
   });
   let indexedFiles = 0;
   let redacted = 0;

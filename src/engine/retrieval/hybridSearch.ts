@@ -68,10 +68,10 @@ export function rankShards(shards: readonly Shard[], query: RankingQuery): Ranki
   const howTo = asksHowTo(query.question);
   let lexical: Hit[] = [];
   if (mode !== 'vector') {
-    const terms = analyseQuery(query.question);
+    const analysed = analyseQuery(query.question);
     // Other words for the question's words count less than its own, and the common ones not at all.
-    const related = new Set(terms.related.filter((t) => query.stats.documentFrequency(t) <= RERANK.relatedMaxShare * query.stats.documents));
-    terms.related = [...related];
+    const related = new Set(analysed.related.filter((t) => query.stats.documentFrequency(t) <= RERANK.relatedMaxShare * query.stats.documents));
+    const terms = { ...analysed, related: [...related] };
     const weightOf = (term: string) => (related.has(term) ? RERANK.relatedWeight : 1);
     const pool = lexicalTop(shards, lookupTerms(terms), query.stats, query.limit * POOL_FACTOR, allow, weightOf);
     const idf = (term: string) => idfOf(query.stats, term);

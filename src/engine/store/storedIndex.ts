@@ -1,7 +1,7 @@
 import type { Postings } from '../retrieval/bm25';
 import { fnv1a } from '../text/hash';
 import type { Manifest } from './manifest';
-import { Shard } from './shard';
+import { Shard, type FileEntry } from './shard';
 
 /**
  * The index as it is on disk and in memory: its shards (a file belongs to the shard its path hashes to),
@@ -46,6 +46,11 @@ export class StoredIndex {
 
   get postings(): Postings[] {
     return this.shards.map((s) => s.postings);
+  }
+
+  /** What the catalog remembers of a file (hash, size, time), if it is indexed. */
+  fileEntry(relPath: string): FileEntry | undefined {
+    return this.shardOf(relPath).files.get(relPath);
   }
 
   shardOf(relPath: string): Shard {
