@@ -30,6 +30,16 @@ describe('scanWorkspace', () => {
     assert.deepEqual(await scannedPaths(root), ['.gitignore', '.ragignore', 'dist/bundle.ts', 'generated-docs/api.md', 'src/a.ts']);
   });
 
+  it('keeps the file rules of a folder a .ragignore re-includes: !dist/ brings back the code, not its source maps', async () => {
+    const root = await makeWorkspace({
+      '.gitignore': 'build\n*.tmp\n',
+      '.ragignore': '!dist/\n!build/\n',
+      'dist/app.js': 'x', 'dist/app.js.map': '{}', 'dist/app.min.js': 'x', 'dist/sub/util.js': 'x', 'dist/sub/util.js.map': '{}',
+      'build/out.ts': 'x', 'build/scratch.tmp': 'x',
+    });
+    assert.deepEqual(await scannedPaths(root), ['.gitignore', '.ragignore', 'build/out.ts', 'dist/app.js', 'dist/sub/util.js']);
+  });
+
   it('skips default excludes: version control, dependencies, build outputs, lock files, minified bundles', async () => {
     const root = await makeWorkspace({
       '.git/config': 'x', 'node_modules/a/index.js': 'x', 'dist/out.js': 'x', 'build/out.js': 'x', 'coverage/lcov.info': 'x',

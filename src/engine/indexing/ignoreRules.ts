@@ -39,12 +39,16 @@ export interface IgnoreLayer {
   /** Workspace-relative folder with a trailing slash, or '' for the root. */
   base: string;
   rules: Ignore;
+  /** The rules that name a file or folder wherever it is (`*.map`, `node_modules/`): what still applies inside a folder a later layer re-includes. */
+  names: Ignore;
   /** `secret`: the secret-file defaults, which only a `.ragignore` can override; `ragignore`: a `.ragignore` file. */
   kind?: 'secret' | 'ragignore';
 }
 
 export function makeLayer(base: string, patterns: string | string[], kind?: IgnoreLayer['kind']): IgnoreLayer {
-  return { base, rules: ignore({ allowRelativePaths: true }).add(patterns), kind };
+  const lines = typeof patterns === 'string' ? patterns.split(/\r?\n/) : patterns;
+  const names = lines.filter((line) => !line.replace(/\/\s*$/, '').includes('/'));
+  return { base, rules: ignore({ allowRelativePaths: true }).add(lines), names: ignore({ allowRelativePaths: true }).add(names), kind };
 }
 
 /** The layers every walk starts from: the default excludes, then the secret files. */
@@ -61,7 +65,8 @@ export type IgnoreVerdict = 'secret' | 'ignored' | undefined;
  * for nested `.gitignore` files; a secret file stays out unless a later `.ragignore` re-includes it.
  * The caller has already decided the path's folders (the walk does not enter ignored ones), so a
  * layer's verdict that only repeats its verdict on a folder counts for nothing here: that is how
- * `!dist/` in a `.ragignore` re-includes the files the defaults left out.
+ * `!dist/` in a `.ragignore` re-includes the files the defaults left out, while `*.map` still leaves
+ * out the source maps in it.
  */
 export function ignoreVerdict(layers: readonly IgnoreLayer[], relPath: string): IgnoreVerdict {
   let ignored = false;
@@ -69,8 +74,9 @@ export function ignoreVerdict(layers: readonly IgnoreLayer[], relPath: string): 
   for (const layer of layers) {
     if (!relPath.startsWith(layer.base)) continue;
     const sub = relPath.slice(layer.base.length);
-    const result = layer.rules.test(sub);
-    if (result.ignored && folderIgnored(layer, sub)) continue;
+    let result = layer.rules.test(sub);
+    // Inside a folder this layer ignores (re-included by a later one), only its rules naming the path itself count.
+    if (result.ignored && folderIgnored(layer, sub)) result = layer.names.test(lastSegment(sub));
     if (layer.kind === 'secret') {
       if (result.ignored) secret = true;
     } else if (result.ignored) {
@@ -85,6 +91,11 @@ export function ignoreVerdict(layers: readonly IgnoreLayer[], relPath: string): 
 
 export function isIgnoredByLayers(layers: readonly IgnoreLayer[], relPath: string): boolean {
   return ignoreVerdict(layers, relPath) !== undefined;
+}
+
+/** `a/b/c.ts` → `c.ts`, `a/b/` → `b/`. */
+function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf('/', path.length - 2) + 1);
 }
 
 function folderIgnored(layer: IgnoreLayer, sub: string): boolean {
