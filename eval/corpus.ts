@@ -6,12 +6,20 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { QuestionSet } from './questionSets';
 
 export const CORPUS_DIR = path.join(__dirname, '.corpus');
 
 /** Where an installed package's files are. */
 export function packageRoot(name: string): string {
   return path.join(CORPUS_DIR, 'node_modules', name);
+}
+
+/** The folder to index for a set: its package's, with the set's `.ragignore` (if any) written there first. */
+export function indexRoot(set: Pick<QuestionSet, 'package' | 'ragignore'>): string {
+  const root = packageRoot(set.package);
+  if (set.ragignore?.length) writeFileSync(path.join(root, '.ragignore'), set.ragignore.join('\n') + '\n');
+  return root;
 }
 
 /**

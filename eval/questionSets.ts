@@ -14,6 +14,11 @@ export interface QuestionSet {
   version: string;
   /** Globs of the files indexed; empty: the whole package, as a clone would be. */
   include: string[];
+  /**
+   * Lines of a `.ragignore` written at the package's root before it is indexed, as a user re-includes a
+   * folder the default excludes leave out (next ships its docs and sources under `dist/`).
+   */
+  ragignore?: string[];
   questions: Question[];
 }
 

@@ -12,7 +12,7 @@ import type { RankingMode } from '../src/protocol/indexing';
 import { GrepFiles } from './baselines/grepFiles';
 import { readPackageFiles } from './baselines/packageFiles';
 import { PlainBm25 } from './baselines/plainBm25';
-import { ensureCorpus, packageRoot } from './corpus';
+import { ensureCorpus, indexRoot } from './corpus';
 import { TOP_SOURCES, firstAnswerRank, score, type Scores } from './metrics';
 import { OfflineAnswers } from './offlineAnswer';
 import { loadQuestionSets, pinnedVersions, type QuestionSet } from './questionSets';
@@ -57,7 +57,7 @@ export async function runEval(only: readonly string[] = []): Promise<Record<stri
 }
 
 async function evaluateSet(set: QuestionSet): Promise<PackageResult> {
-  const root = packageRoot(set.package);
+  const root = indexRoot(set);
   const files = await readPackageFiles(root, set.include);
   checkGoldFiles(set, new Set(files.map((f) => f.path)));
   const bm25 = new PlainBm25(files);

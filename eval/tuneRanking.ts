@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../src/engine/indexing/workspaceIndex';
 import { RERANK } from '../src/engine/retrieval/rerank';
 import type { RankingMode } from '../src/protocol/indexing';
-import { ensureCorpus, packageRoot } from './corpus';
+import { ensureCorpus, indexRoot } from './corpus';
 import { TOP_SOURCES, firstAnswerRank } from './metrics';
 import { loadQuestionSets, pinnedVersions } from './questionSets';
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const table: Record<string, Record<string, Record<string, [number, number, number]>>> = {};
   for (const set of await loadQuestionSets()) {
     const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rag-tune-'));
-    const index = await WorkspaceIndex.open({ root: packageRoot(set.package), indexDir, scan: { include: set.include } });
+    const index = await WorkspaceIndex.open({ root: indexRoot(set), indexDir, scan: { include: set.include } });
     try {
       await index.sync();
       for (const [s, setting] of settings.entries()) {
