@@ -1,23 +1,35 @@
 /**
  * Measures ranking settings side by side on the evaluation's packages, each indexed once:
  * `node --import tsx eval/tuneRanking.ts [--misses] [SETTINGS.json]`. SETTINGS is a list of
- * `{ "name": …, "rerank": { …overrides of RERANK } }`; each is applied in turn and scored per package
+ * `{ "name": …, "rerank": { …overrides of RERANK }, "fusion": { …of FUSION_WEIGHTS }, "question": { …of QUESTION_BRIDGE } }`;
+ * each is applied in turn and scored per package
  * (fused and lexical hit@1 · hit@5), so settings are compared on the same indexes in one run.
- * `--misses` prints, for the first setting, each question whose answer is not first, with the top files.
+ * `--misses` prints, for the first setting, each question whose answer is not first, with the top files;
+ * `--lexical` adds each setting's lexical hit@1 · hit@5 per package.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../src/engine/indexing/workspaceIndex';
+import { QUESTION_BRIDGE } from '../src/engine/indexing/offlineEmbedder';
+import { FUSION_WEIGHTS } from '../src/engine/retrieval/hybridSearch';
 import { RERANK } from '../src/engine/retrieval/rerank';
 import type { RankingMode } from '../src/protocol/indexing';
 import { ensureCorpus, indexRoot } from './corpus';
 import { TOP_SOURCES, firstAnswerRank } from './metrics';
 import { loadQuestionSets, pinnedVersions } from './questionSets';
 
-interface Setting { name: string; rerank?: Record<string, number> }
+interface Setting { name: string; rerank?: Record<string, number>; fusion?: Record<string, number>; question?: Record<string, number> }
 
 const DEFAULTS = { ...RERANK } as Record<string, number>;
+const FUSION_DEFAULTS = { ...FUSION_WEIGHTS };
+const QUESTION_DEFAULTS = { ...QUESTION_BRIDGE };
+
+function apply(setting?: Setting): void {
+  Object.assign(RERANK, DEFAULTS, setting?.rerank ?? {});
+  Object.assign(FUSION_WEIGHTS, FUSION_DEFAULTS, setting?.fusion ?? {});
+  Object.assign(QUESTION_BRIDGE, QUESTION_DEFAULTS, setting?.question ?? {});
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -39,7 +51,7 @@ async function main(): Promise<void> {
     try {
       await index.sync();
       for (const [s, setting] of settings.entries()) {
-        Object.assign(RERANK, DEFAULTS, setting.rerank ?? {});
+        apply(setting);
         for (const mode of modes) {
           let hit1 = 0; let hit5 = 0; let rr = 0;
           for (const [i, { q, answers }] of set.questions.entries()) {
@@ -68,7 +80,7 @@ async function main(): Promise<void> {
       await fs.rm(indexDir, { recursive: true, force: true });
     }
   }
-  Object.assign(RERANK, DEFAULTS);
+  apply();
   if (ranksFile) await fs.writeFile(ranksFile, JSON.stringify(saved, null, 1));
   const packages = Object.keys(Object.values(table)[0] ?? {});
   console.log(['setting', ...packages, 'all fused', 'all lexical', 'fused MRR sum'].join('\t'));
@@ -76,6 +88,7 @@ async function main(): Promise<void> {
     const cell = (p: string, m: string) => `${byPackage[p][m][0]}·${byPackage[p][m][1]}`;
     const sum = (m: string, k: 0 | 1 | 2) => packages.reduce((t, p) => t + byPackage[p][m][k], 0);
     console.log([name, ...packages.map((p) => cell(p, 'fused')), `${sum('fused', 0)}·${sum('fused', 1)}`, `${sum('lexical', 0)}·${sum('lexical', 1)}`, sum('fused', 2).toFixed(2)].join('\t'));
+    if (args.includes('--lexical')) console.log(['  lexical', ...packages.map((p) => cell(p, 'lexical'))].join('\t'));
   }
 }
 

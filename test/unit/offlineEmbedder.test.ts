@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OfflineEmbedder, embedText, headerOf } from '../../src/engine/indexing/offlineEmbedder';
+import type { CollectionStats } from '../../src/engine/retrieval/bm25';
 import { terms } from '../../src/engine/text/terms';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i], 0);
@@ -33,5 +34,17 @@ describe('OfflineEmbedder', () => {
     const byPath = embedText('src/middleware/rateLimiting.ts\nconst windowMs = 60000;\nconst max = 100;');
     const byBody = embedText('src/server.ts\nconst windowMs = 60000; // the rate\nconst max = 100;');
     assert.ok(dot(question, byPath) > dot(question, byBody));
+  });
+
+  it('brings the other words of a question\'s rare words into its vector, not those of its common words', () => {
+    const embedder = new OfflineEmbedder();
+    const question = 'How do I delete a row?';
+    const page = embedText('docs/records.md\n# Removing records\nTo remove a record from its table, call destroy().');
+    // `delet` and `row` in no chunk of a thousand, or in half of them.
+    const stats = (df: number): CollectionStats => ({ documents: 1000, averageLength: 50, documentFrequency: () => df });
+    const rare = embedder.embedQuestion(question, stats(0));
+    const common = embedder.embedQuestion(question, stats(500));
+    assert.deepEqual(common, embedText(question));
+    assert.ok(dot(rare, page) > dot(common, page) + 0.1, `${dot(rare, page)} against ${dot(common, page)}`);
   });
 });

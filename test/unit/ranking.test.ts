@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { QUESTION_BRIDGE } from '../../src/engine/indexing/offlineEmbedder';
 import { WorkspaceIndex } from '../../src/engine/indexing/workspaceIndex';
 import { asksHowItWorks, asksHowTo } from '../../src/engine/retrieval/questionIntent';
 import { analyseQuery } from '../../src/engine/retrieval/queryTerms';
@@ -7,7 +8,7 @@ import { rerankLexical, type PoolView } from '../../src/engine/retrieval/rerank'
 import { askedKinds, supportingKind } from '../../src/engine/retrieval/supportingFiles';
 import { makeWorkspace, tempDir } from '../helpers/workspace';
 
-async function firstFiles(files: Record<string, string>, questions: string[], mode: 'lexical' | 'fused' = 'fused'): Promise<string[]> {
+async function firstFiles(files: Record<string, string>, questions: string[], mode: 'lexical' | 'vector' | 'fused' = 'fused'): Promise<string[]> {
   const index = await WorkspaceIndex.open({ root: await makeWorkspace(files), indexDir: await tempDir(), shards: 2 });
   await index.sync();
   const first: string[] = [];
@@ -135,6 +136,7 @@ describe('ranking: abbreviations developers write', () => {
 });
 
 describe('ranking: other words for the same thing', () => {
+  const WEIGHT = QUESTION_BRIDGE.weight;
   // Other words found in more than 3% of the chunks are not looked up: a workspace of some size.
   const filler = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`docs/topic${i}.md`, `# Topic ${i}\n\nThis page explains topic ${i} of the guide.\n`]));
   const files = {
@@ -150,6 +152,16 @@ describe('ranking: other words for the same thing', () => {
   it('still puts a file with the question\'s own words above one with other words for them', async () => {
     const exact = { ...files, 'docs/deleting.md': '# Deleting rows\n\nTo delete a row, call `destroy()`.\n' };
     assert.deepEqual(await firstFiles(exact, ['How do I delete a row?'], 'lexical'), ['docs/deleting.md']);
+  });
+
+  it('finds that page by the question\'s vector too: its rare words bring their other words', async () => {
+    assert.deepEqual(await firstFiles(files, ['How do I delete a row?'], 'vector'), ['docs/records.md']);
+    QUESTION_BRIDGE.weight = 0;
+    try {
+      assert.notDeepEqual(await firstFiles(files, ['How do I delete a row?'], 'vector'), ['docs/records.md']);
+    } finally {
+      QUESTION_BRIDGE.weight = WEIGHT;
+    }
   });
 
   it('looks up the other words of a group, phrases included, apart from the question\'s own words', () => {

@@ -1,3 +1,5 @@
+import type { CollectionStats } from '../retrieval/bm25';
+
 /**
  * Turns texts into vectors. The index records `id`, `model` and `dimensions`; a change of any of
  * them rebuilds the index cleanly, since vectors of different models cannot be compared.
@@ -15,6 +17,11 @@ export interface Embedder {
    * terms the index has already computed, so large workspaces are not tokenized twice.
    */
   embedTerms?(items: readonly TermsOfText[]): Float32Array[];
+  /**
+   * Optional: a question's vector, when the embedder treats questions otherwise than the texts it
+   * indexes; `stats` say how common each of its words is in the index searched.
+   */
+  embedQuestion?(question: string, stats: CollectionStats): Float32Array;
 }
 
 /** A text's search terms, and those of its first lines (where a chunk says it lives). */

@@ -1,5 +1,6 @@
 /** Turning prepared chunks, and questions, into unit vectors. */
 import { CancelledError, RagError } from '../errors';
+import type { CollectionStats } from '../retrieval/bm25';
 import type { FileChange } from '../store/shard';
 import { normalizeInPlace, type Embedder } from './embedder';
 import type { PreparedChange } from './filePreparation';
@@ -46,9 +47,9 @@ function embeddedFiles(changes: readonly PreparedChange[], report: FileReport): 
 }
 
 /** The question's unit vector; undefined when the embedder fails, so the lexical ranking alone answers. */
-export async function embedQuery(embedder: Embedder, query: string, signal: AbortSignal | undefined, warn: (message: string) => void): Promise<Float32Array | undefined> {
+export async function embedQuery(embedder: Embedder, query: string, stats: CollectionStats, signal: AbortSignal | undefined, warn: (message: string) => void): Promise<Float32Array | undefined> {
   try {
-    return normalizeInPlace((await embedder.embed([query], { signal }))[0]);
+    return normalizeInPlace(embedder.embedQuestion?.(query, stats) ?? (await embedder.embed([query], { signal }))[0]);
   } catch (err) {
     if (signal?.aborted) throw err;
     warn(`Searching by words only: the ${embedder.id} embedder failed (${err instanceof Error ? err.message : String(err)}).`);

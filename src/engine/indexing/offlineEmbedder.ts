@@ -1,5 +1,8 @@
 import { fnv1a } from '../text/hash';
 import { terms } from '../text/terms';
+import type { CollectionStats } from '../retrieval/bm25';
+import { analyseQuery } from '../retrieval/queryTerms';
+import { relatedTerms } from '../retrieval/thesaurus';
 import type { Embedder, TermsOfText } from './embedder';
 
 /**
@@ -27,6 +30,14 @@ const HEADER_LINES = 2;
 const HEADER_BOOST = 4;
 
 /**
+ * A question's rare words (in at most `rareShare` of the chunks: a specific term, where the answering file
+ * may well say it otherwise) bring their other words from the thesaurus into the question's vector, at
+ * `weight` of its own words: hashed vectors know no synonyms. Common words do not: their other words are
+ * common too, and pull the vector towards every file. Chosen by leave-one-package-out (BENCHMARKS.md).
+ */
+export const QUESTION_BRIDGE = { rareShare: 0.005, weight: 0.5 };
+
+/**
  * A built-in embedder that needs no server, key or download: each text becomes a signed feature-hashing
  * vector of its stemmed words and identifier parts (weighted by log term frequency, words of the header
  * lines boosted) plus their character trigrams, L2-normalised. It knows no synonyms, but it matches word
@@ -45,13 +56,22 @@ export class OfflineEmbedder implements Embedder {
   embedTerms(items: readonly TermsOfText[]): Float32Array[] {
     return items.map((item) => vectorOf(item, this.dimensions));
   }
+
+  embedQuestion(question: string, stats: CollectionStats): Float32Array {
+    const { own, compounds, variants } = analyseQuery(question);
+    const taken = new Set([...own, ...compounds, ...variants]);
+    const rare = own.filter((term) => stats.documentFrequency(term) <= QUESTION_BRIDGE.rareShare * stats.documents);
+    const others = rare.flatMap(relatedTerms).filter((term) => !taken.has(term));
+    return vectorOf({ terms: terms(question), headerTerms: terms(headerOf(question)) }, this.dimensions, others);
+  }
 }
 
 export function embedText(text: string, dimensions = OFFLINE_DIMENSIONS): Float32Array {
   return vectorOf({ terms: terms(text), headerTerms: terms(headerOf(text)) }, dimensions);
 }
 
-function vectorOf({ terms: textTerms, headerTerms }: TermsOfText, dimensions: number): Float32Array {
+/** `others`: words the text does not have, added at QUESTION_BRIDGE.weight of its strongest word. */
+function vectorOf({ terms: textTerms, headerTerms }: TermsOfText, dimensions: number, others: readonly string[] = []): Float32Array {
   const counts = new Map<string, number>();
   for (const term of textTerms) {
     if (!CODE_NOISE.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
@@ -60,13 +80,14 @@ function vectorOf({ terms: textTerms, headerTerms }: TermsOfText, dimensions: nu
     if (!CODE_NOISE.has(term)) counts.set(term, (counts.get(term) ?? 0) + HEADER_BOOST);
   }
   const vector = new Float32Array(dimensions);
+  let strongest = 0;
   for (const [term, count] of counts) {
     const weight = 1 + Math.log(count);
-    addFeature(vector, fnv1a(term), weight);
-    if (term.length >= TRIGRAM_MIN_LENGTH) {
-      const each = (TRIGRAM_WEIGHT * weight) / Math.sqrt(term.length);
-      for (let i = -1; i + 2 <= term.length; i++) addFeature(vector, trigramHash(term, i), each);
-    }
+    strongest = Math.max(strongest, weight);
+    addTerm(vector, term, weight);
+  }
+  for (const term of new Set(others)) {
+    if (!counts.has(term) && !CODE_NOISE.has(term)) addTerm(vector, term, QUESTION_BRIDGE.weight * strongest);
   }
   let norm = 0;
   for (let i = 0; i < dimensions; i++) norm += vector[i] * vector[i];
@@ -75,6 +96,15 @@ function vectorOf({ terms: textTerms, headerTerms }: TermsOfText, dimensions: nu
     for (let i = 0; i < dimensions; i++) vector[i] *= scale;
   }
   return vector;
+}
+
+/** A term's own feature and those of its character trigrams. */
+function addTerm(vector: Float32Array, term: string, weight: number): void {
+  addFeature(vector, fnv1a(term), weight);
+  if (term.length >= TRIGRAM_MIN_LENGTH) {
+    const each = (TRIGRAM_WEIGHT * weight) / Math.sqrt(term.length);
+    for (let i = -1; i + 2 <= term.length; i++) addFeature(vector, trigramHash(term, i), each);
+  }
 }
 
 /** The first lines of a text, whose words are boosted. */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Source } from '../../protocol/events';
 import type { Candidates, IndexState, IndexSummary, TermStats } from '../../protocol/indexing';
 import type { IndexSettings } from '../../protocol/indexThread';
-import { collectionStats, statsFromTermStats, termStatsOf } from '../retrieval/bm25';
+import { collectionStats, statsFromTermStats, termStatsOf, type CollectionStats } from '../retrieval/bm25';
 import { CANDIDATES, candidateOf, combineRankings, mergeAdjacent, rankShards } from '../retrieval/hybridSearch';
 import { queryTerms } from '../retrieval/queryTerms';
 import type { IndexLock } from '../store/indexLock';
@@ -122,9 +122,10 @@ export class WorkspaceIndex implements SearchIndex {
 
   /** The chunks that best answer a question, adjacent ones merged, best first. */
   async search(query: string, options: SearchOptions = {}): Promise<Source[]> {
-    const vector = await this.queryVector(query, options);
+    const stats = collectionStats(this.stored.postings);
+    const vector = await this.queryVector(query, stats, options);
     const { filter, mode } = options;
-    const rankings = rankShards(this.stored.shards, { question: query, vector, stats: collectionStats(this.stored.postings), limit: CANDIDATES, filter, mode });
+    const rankings = rankShards(this.stored.shards, { question: query, vector, stats, limit: CANDIDATES, filter, mode });
     return mergeAdjacent(combineRankings(rankings, mode).slice(0, options.k ?? DEFAULT_SOURCES).map(candidateOf));
   }
 
@@ -133,9 +134,10 @@ export class WorkspaceIndex implements SearchIndex {
   }
 
   async candidates(query: string, options: CandidateOptions): Promise<Candidates> {
-    const vector = await this.queryVector(query, options);
-    const { stats, limit, filter, mode, pathPrefix } = options;
-    const rankings = rankShards(this.stored.shards, { question: query, vector, stats: statsFromTermStats(stats), limit, filter, mode, pathPrefix });
+    const { limit, filter, mode, pathPrefix } = options;
+    const stats = statsFromTermStats(options.stats);
+    const vector = await this.queryVector(query, stats, options);
+    const rankings = rankShards(this.stored.shards, { question: query, vector, stats, limit, filter, mode, pathPrefix });
     return { lexical: rankings.lexical.map(candidateOf), vector: rankings.vector.map(candidateOf) };
   }
 
@@ -151,9 +153,9 @@ export class WorkspaceIndex implements SearchIndex {
   }
 
   /** The question's vector, unless only words are asked for or there is nothing to compare it with. */
-  private async queryVector(query: string, options: SearchOptions): Promise<Float32Array | undefined> {
+  private async queryVector(query: string, stats: CollectionStats, options: SearchOptions): Promise<Float32Array | undefined> {
     if (options.mode === 'lexical' || this.chunkCount === 0) return undefined;
-    return embedQuery(this.embedder, query, options.signal, (message) => this.warn(message));
+    return embedQuery(this.embedder, query, stats, options.signal, (message) => this.warn(message));
   }
 
   /**
