@@ -5,7 +5,8 @@
  * each is applied in turn and scored per package
  * (fused and lexical hit@1 · hit@5), so settings are compared on the same indexes in one run.
  * `--misses` prints, for the first setting, each question whose answer is not first, with the top files;
- * `--lexical` adds each setting's lexical hit@1 · hit@5 per package.
+ * `--lexical` adds each setting's lexical hit@1 · hit@5 per package; `--packages a,b` measures those packages only
+ * (e.g. the sets the ranking is chosen on, leaving the unseen ones for the final check).
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -39,13 +40,14 @@ async function main(): Promise<void> {
   // --ranks FILE: the first setting's fused rank per question, to compare two builds of the code.
   const ranksFile = args.includes('--ranks') ? args[args.indexOf('--ranks') + 1] : undefined;
   const saved: Record<string, number | null> = {};
-  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--ranks');
+  const only = args.includes('--packages') ? args[args.indexOf('--packages') + 1].split(',') : [];
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--ranks' && args[i - 1] !== '--packages');
   const settings: Setting[] = file ? JSON.parse(await fs.readFile(file, 'utf8')) : [{ name: 'current' }];
   ensureCorpus(await pinnedVersions());
   const modes: RankingMode[] = ['fused', 'lexical'];
   // totals[setting][mode] = [hit1, hit5]
   const table: Record<string, Record<string, Record<string, [number, number, number]>>> = {};
-  for (const set of await loadQuestionSets()) {
+  for (const set of await loadQuestionSets(only)) {
     const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rag-tune-'));
     const index = await WorkspaceIndex.open({ root: indexRoot(set), indexDir, scan: { include: set.include } });
     try {
