@@ -4,6 +4,7 @@ import type { Source } from '../../protocol/events';
 import type { Candidates, IndexState, IndexSummary, TermStats } from '../../protocol/indexing';
 import type { IndexSettings } from '../../protocol/indexThread';
 import { collectionStats, statsFromTermStats, termStatsOf } from '../retrieval/bm25';
+import { dropCopiedHits } from '../retrieval/copies';
 import { CANDIDATES, candidateOf, combineRankings, mergeAdjacent, rankShards } from '../retrieval/hybridSearch';
 import { queryTerms } from '../retrieval/queryTerms';
 import type { IndexLock } from '../store/indexLock';
@@ -125,7 +126,7 @@ export class WorkspaceIndex implements SearchIndex {
     const vector = await this.queryVector(query, options);
     const { filter, mode } = options;
     const rankings = rankShards(this.stored.shards, { question: query, vector, stats: collectionStats(this.stored.postings), limit: CANDIDATES, filter, mode });
-    return mergeAdjacent(combineRankings(rankings, mode).slice(0, options.k ?? DEFAULT_SOURCES).map(candidateOf));
+    return mergeAdjacent(dropCopiedHits(combineRankings(rankings, mode)).slice(0, options.k ?? DEFAULT_SOURCES).map(candidateOf));
   }
 
   async termStats(query: string): Promise<TermStats> {
