@@ -16,7 +16,7 @@ import { loadQuestionSets, pinnedVersions } from './questionSets';
 
 async function main(): Promise<void> {
   ensureCorpus(await pinnedVersions());
-  console.log('package\tquestions\tchunks in top 20\tcopies\tcopies in another file\tquestions with a copy\tnear-copies (other hash; same words, or 80% of lines shared)\tcopies left in the sources of search\tcopied file pairs');
+  console.log('package\tquestions\tchunks in top 20\tcopies\tcopies in another file\tquestions with a copy\tnear-copies (other hash; same words, or 80% of lines shared)\tcopies left in the sources of search\tdifferent texts, files in the first 8 sources (means)\t\tcopied file pairs');
   for (const set of await loadQuestionSets(process.argv.slice(2))) {
     const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rag-copies-'));
     const index = await WorkspaceIndex.open({ root: packageRoot(set.package), indexDir, scan: { include: set.include } });
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       await index.sync();
       const stored = (index as unknown as { stored: StoredIndex }).stored;
       const stats = collectionStats(stored.postings);
-      let left = 0;
+      let left = 0; let files = 0; let passages = 0;
       let total = 0; let copies = 0; let otherFile = 0; let questions = 0; let near = 0;
       const pairs = new Map<string, number>();
       for (const { q } of set.questions) {
@@ -56,11 +56,14 @@ async function main(): Promise<void> {
         }
         if (any) questions++;
         // What a user sees: the sources `search` returns (copies dropped, adjacent chunks merged).
-        const texts = (await index.search(q, { k: TOP_SOURCES })).map((source) => source.text);
+        const sources = await index.search(q, { k: TOP_SOURCES });
+        const texts = sources.map((source) => source.text);
         left += texts.filter((text, i) => texts.indexOf(text) < i).length;
+        files += new Set(sources.slice(0, 8).map((source) => source.path)).size;
+        passages += new Set(texts.slice(0, 8)).size;
       }
       const topPairs = [...pairs].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([p, n]) => `${p} (${n})`).join('; ');
-      console.log([set.package, set.questions.length, total, copies, otherFile, questions, near, left, topPairs].join('\t'));
+      console.log([set.package, set.questions.length, total, copies, otherFile, questions, near, left, (passages / set.questions.length).toFixed(2), (files / set.questions.length).toFixed(2), topPairs].join('\t'));
     } finally {
       await index.close();
       await fs.rm(indexDir, { recursive: true, force: true });
