@@ -3,14 +3,14 @@
  * the vector scan, fusion, the returned chunks' texts) timed in-process over a built index's shards,
  * without the index thread's messaging. `--copies N` loads every shard N times, so 360,000 chunks are
  * measured from a 52,000-chunk index without building one (the copies hold the same chunks: a question's
- * candidates repeat N times). `--before OTHER/dist/engine.js` measures that checkout's sources too
+ * candidates repeat N times, and search keeps one of each). `--before OTHER/dist/engine.js` measures that checkout's sources too
  * (OTHER/src), alternated with ours, each run in its own process.
  *
  * `node --import tsx bench/retrievalBench.ts [--index DIR] [--copies 1,7] [--before OTHER/dist/engine.js]`;
  * without `--index` it first builds the benchmark corpus's 50,000-chunk selection.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -44,6 +44,9 @@ async function child(root: string, indexDir: string, copies: number): Promise<Ch
   const { rankShards, combineRankings, candidateOf, mergeAdjacent, CANDIDATES } = require(path.join(root, 'src/engine/retrieval/hybridSearch'));
   const { collectionStats } = require(path.join(root, 'src/engine/retrieval/bm25'));
   const { embedText } = require(path.join(root, 'src/engine/indexing/offlineEmbedder'));
+  // Search drops copied passages since the branch `dedupe`; an older checkout has no such step.
+  const dropCopiedHits: <T>(hits: T[]) => T[] = existsSync(path.join(root, 'src/engine/retrieval/copies.ts'))
+    ? require(path.join(root, 'src/engine/retrieval/copies')).dropCopiedHits : (hits) => hits;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const manifest = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8'));
   const shards: { size: number; postings: unknown; vectors: { byteLength: number } }[] = [];
@@ -57,7 +60,7 @@ async function child(root: string, indexDir: string, copies: number): Promise<Ch
   const search = (question: string, mode: string) => {
     const vector = embedText(question);
     const rankings = rankShards(shards, { question, vector, stats: collectionStats(postings), limit: CANDIDATES, mode });
-    return mergeAdjacent(combineRankings(rankings, mode).slice(0, 8).map(candidateOf));
+    return mergeAdjacent(dropCopiedHits(combineRankings(rankings, mode)).slice(0, 8).map(candidateOf));
   };
   (globalThis as { gc?: () => void }).gc?.(); // the load's garbage is not collected during the timed searches
   for (const mode of MODES) for (const q of QUERIES.slice(0, 5)) search(q, mode); // warm-up: JIT and caches

@@ -5,6 +5,7 @@ import type { Candidates, IndexState, IndexSummary, TermStats } from '../../prot
 import type { IndexSettings } from '../../protocol/indexThread';
 import { collectionStats, statsFromTermStats, termStatsOf, type CollectionStats } from '../retrieval/bm25';
 import { CANDIDATES, candidateOf, combineRankings, mergeAdjacent, rankShards } from '../retrieval/hybridSearch';
+import { dropCopiedHits } from '../retrieval/copies';
 import { queryTerms } from '../retrieval/queryTerms';
 import type { IndexLock } from '../store/indexLock';
 import { readManifest } from '../store/manifest';
@@ -126,7 +127,7 @@ export class WorkspaceIndex implements SearchIndex {
     const vector = await this.queryVector(query, stats, options);
     const { filter, mode } = options;
     const rankings = rankShards(this.stored.shards, { question: query, vector, stats, limit: CANDIDATES, filter, mode });
-    return mergeAdjacent(combineRankings(rankings, mode).slice(0, options.k ?? DEFAULT_SOURCES).map(candidateOf));
+    return mergeAdjacent(dropCopiedHits(combineRankings(rankings, mode)).slice(0, options.k ?? DEFAULT_SOURCES).map(candidateOf));
   }
 
   async termStats(query: string): Promise<TermStats> {

@@ -2,6 +2,7 @@ import type { Source } from '../../protocol/events';
 import type { Candidate } from '../../protocol/indexing';
 import { DEFAULT_SOURCES, type SearchIndex, type SearchOptions } from '../indexing/searchIndex';
 import { addTermStats } from './bm25';
+import { dropCopiedCandidates } from './copies';
 import { CANDIDATES, combineRankings, mergeAdjacent } from './hybridSearch';
 
 /** One folder of a multi-root workspace and its index. */
@@ -33,7 +34,7 @@ export async function searchIndexes(folders: readonly FolderIndex[], query: stri
     return { lexical: lexical.map(named), vector: vector.map(named) };
   }));
   const rankings = { lexical: best(found.map((f) => f.lexical)), vector: best(found.map((f) => f.vector)) };
-  return mergeAdjacent(combineRankings(rankings, mode).slice(0, options.k ?? DEFAULT_SOURCES));
+  return mergeAdjacent(dropCopiedCandidates(combineRankings(rankings, mode)).slice(0, options.k ?? DEFAULT_SOURCES));
 }
 
 /** The best candidates of one ranking across indexes, as one index would have kept them. */
